@@ -1,0 +1,136 @@
+import { execFile } from 'node:child_process';
+import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  PostgresWarehouse,
+  dialectForUrl,
+  loadPipelines,
+  localSparkPaths,
+  resolveConnectionString,
+  secretProviderFor,
+  type Config,
+} from '@pipeline/core';
+import { dialectFor } from '@pipeline/sql';
+import { commandContext, type CommandIo, type GlobalOptions } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+
+const run = promisify(execFile);
+
+interface CheckLine {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+type Probe = (config: Config, env: NodeJS.ProcessEnv) => Promise<Omit<CheckLine, 'name'>>;
+
+const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+
+const probes: [string, Probe][] = [
+  [
+    'secrets',
+    async (config, env) => {
+      const provider = secretProviderFor(config, env);
+      try {
+        const creds = await provider.get();
+        const fields = Object.keys(creds).filter((k) => creds[k as keyof typeof creds] !== undefined);
+        return { ok: true, detail: `${provider.description}: ${fields.length ? fields.join(', ') : 'no fields (URL only)'}` };
+      } catch (err) {
+        return { ok: false, detail: `${provider.description}: ${firstLine(err)}`, fix: 'check PIPELINE_SECRET_ARN, the region and the secret JSON (engine, host, port, username, password, dbname)' };
+      }
+    },
+  ],
+  [
+    'warehouse',
+    async (config, env) => {
+      try {
+        const secrets = secretProviderFor(config, env);
+        const connectionString = await resolveConnectionString(config, secrets);
+        const dialect = dialectFor(config.warehouse.dialect ?? dialectForUrl(connectionString));
+        const warehouse = new PostgresWarehouse({ dialect, connectionString: async () => connectionString });
+        try {
+          const [row] = await warehouse.query<{ version: string }>({ sql: 'SELECT version() AS version', params: [] });
+          const url = new URL(connectionString);
+          return { ok: true, detail: `${row?.version.split(' on ')[0] ?? 'connected'} at ${url.hostname}:${url.port || 5432}${url.pathname} (${dialect.name} dialect)` };
+        } finally {
+          await warehouse.close();
+        }
+      } catch (err) {
+        return { ok: false, detail: firstLine(err), fix: 'set PIPELINE_WAREHOUSE_URL=postgres://user@host:5432/db (or PIPELINE_SECRET_ARN) and make sure the server accepts connections' };
+      }
+    },
+  ],
+  [
+    'java',
+    async () => {
+      try {
+        const { stderr, stdout } = await run('java', ['-version']);
+        return { ok: true, detail: (stderr || stdout).split('\n')[0] ?? 'java found' };
+      } catch (err) {
+        return { ok: false, detail: firstLine(err), fix: 'install a Java 17 runtime (Debian: apt-get install openjdk-17-jre-headless)' };
+      }
+    },
+  ],
+  [
+    'pyspark',
+    async (config) => {
+      const paths = localSparkPaths({ sparkSubmit: config.compute.sparkSubmit, python: config.compute.python });
+      try {
+        const { stdout } = await run(paths.python, ['-c', 'import pyspark; print(pyspark.__version__)']);
+        await access(paths.sparkSubmit.includes(path.sep) ? paths.sparkSubmit : paths.python, constants.X_OK);
+        return { ok: true, detail: `pyspark ${stdout.trim()} (${paths.python}; spark-submit ${paths.sparkSubmit})` };
+      } catch (err) {
+        return { ok: false, detail: firstLine(err), fix: 'run "npm run setup" to create .venv with pyspark, or set PIPELINE_SPARK_PYTHON / PIPELINE_SPARK_SUBMIT' };
+      }
+    },
+  ],
+  [
+    'jdbc driver',
+    async (config) => {
+      try {
+        await access(config.compute.jdbcJar, constants.R_OK);
+        return { ok: true, detail: config.compute.jdbcJar };
+      } catch {
+        return { ok: false, detail: `${config.compute.jdbcJar} not readable`, fix: 'apt-get install libpostgresql-jdbc-java, or set PIPELINE_JDBC_JAR to the PostgreSQL JDBC jar' };
+      }
+    },
+  ],
+  [
+    'temp dir',
+    async (config) => {
+      const dir = path.resolve(config.tempDir);
+      try {
+        await mkdir(dir, { recursive: true });
+        const probe = path.join(dir, `.doctor-${process.pid}`);
+        await writeFile(probe, 'ok');
+        await rm(probe);
+        return { ok: true, detail: `${dir} writable` };
+      } catch (err) {
+        return { ok: false, detail: firstLine(err), fix: 'set PIPELINE_TEMP_DIR to a writable directory' };
+      }
+    },
+  ],
+  [
+    'pipelines',
+    async (config) => {
+      try {
+        const all = await loadPipelines(config.pipelinesDir);
+        return { ok: true, detail: `${all.length} valid definition(s) in ${path.resolve(config.pipelinesDir)}` };
+      } catch (err) {
+        return { ok: false, detail: firstLine(err), fix: 'run "pipeline validate" for the full list of problems' };
+      }
+    },
+  ],
+];
+
+/** `pipeline doctor`: is everything a run needs reachable? One line per check, with what to fix. */
+export async function doctorCommand(options: GlobalOptions, io: CommandIo): Promise<number> {
+  const ctx = commandContext(options, io);
+  const results = await Promise.all(probes.map(async ([name, probe]) => ({ name, ...(await probe(ctx.config, io.env)) })));
+  for (const r of results) {
+    ctx.out.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(12)} ${r.detail}${r.fix ? `\n     fix: ${r.fix}` : ''}\n`);
+  }
+  return results.every((r) => r.ok) ? EXIT.ok : EXIT.failed;
+}

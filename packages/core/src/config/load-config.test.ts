@@ -1,0 +1,41 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors/config-error.js';
+import { loadConfig } from './load-config.js';
+
+describe('loadConfig', () => {
+  it('works with no settings at all', () => {
+    const config = loadConfig({ env: {}, cwd: os.tmpdir() });
+    expect(config).toMatchObject({ pipelinesDir: './pipelines', tempDir: './.pipeline/tmp', warehouse: { kind: 'postgres' }, compute: { kind: 'local', master: 'local[2]' } });
+  });
+
+  it('layers defaults < file < environment < flags', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'config-'));
+    await writeFile(path.join(dir, 'pipeline.config.yaml'), 'tempDir: /from/file\nlogLevel: debug\ncompute: { master: "local[4]" }\n');
+    const config = loadConfig({
+      cwd: dir,
+      env: { PIPELINE_TEMP_DIR: '/from/env', PIPELINE_WAREHOUSE_URL: 'postgres://u@h/db' },
+      flags: { pipelinesDir: '/from/flags' },
+    });
+    expect(config.tempDir).toBe('/from/env');
+    expect(config.logLevel).toBe('debug');
+    expect(config.compute.master).toBe('local[4]');
+    expect(config.compute.jdbcJar).toBe('/usr/share/java/postgresql.jar');
+    expect(config.warehouse.url).toBe('postgres://u@h/db');
+    expect(config.pipelinesDir).toBe('/from/flags');
+  });
+
+  it('refuses unknown settings and bad values with the setting named', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'config-'));
+    await writeFile(path.join(dir, 'pipeline.config.yaml'), 'tempdir: /typo\n');
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/unknown setting tempdir/);
+    expect(() => loadConfig({ cwd: os.tmpdir(), env: { PIPELINE_COMPUTE: 'mainframe' } })).toThrow(/compute\.kind/);
+    expect(() => loadConfig({ cwd: os.tmpdir(), env: { PIPELINE_WAREHOUSE_URL: 'mysql://x' } })).toThrow(ConfigError);
+  });
+
+  it('fails clearly when an explicit config file is missing', () => {
+    expect(() => loadConfig({ env: { PIPELINE_CONFIG: '/nope.yaml' } })).toThrow(/config file not found: \/nope.yaml/);
+  });
+});

@@ -1,0 +1,15 @@
+export * from './load-run.js';
+export * from './phase-results.js';
+export { LOAD_PHASES, type LoadPhase } from './phase-names.js';
+export { extractTransform, sparkJobSpec } from './extract-transform.js';
+export { stage, stagingTable, targetTable, STAGING_SCHEMA } from './stage.js';
+export { audit } from './audit.js';
+export { merge } from './merge.js';
+export { validate } from './validate.js';
+export { cleanup } from './cleanup.js';
+export { runLoad, type LoadReport, type PhaseReport, type PhaseState, type RunLoadHooks } from './run-load.js';
+export { runPipeline, planLoads, orderLoads, type PipelineRunRequest, type PipelineReport } from './run-pipeline.js';
+export { manualRunId, scheduledRunId } from './run-id.js';
+export { LoadInputError } from './load-input-error.js';
+export { loadDir } from './paths.js';
+export { preflight } from './preflight.js';

@@ -1,0 +1,65 @@
+import type { MergeInput, Statement } from '@pipeline/sql';
+import type { LoadRun, LoadServices, PhaseOptions } from './load-run.js';
+import type { AuditResult, ExtractResult, MergeResult, StageResult } from './phase-results.js';
+import { targetTable } from './stage.js';
+
+/**
+ * Phase 4 (publish): one transaction sent as one batch — create the target if it is new, merge by
+ * the load's strategy, write the audit row, COMMIT. Any error rolls back and leaves the final
+ * table as it was.
+ */
+export async function merge(
+  run: LoadRun,
+  services: LoadServices,
+  extract: ExtractResult,
+  staged: StageResult,
+  audited: AuditResult,
+  options: PhaseOptions = {},
+): Promise<MergeResult> {
+  const { warehouse } = services;
+  const { dialect } = warehouse;
+  const { target: def } = run.load;
+  const target = targetTable(run, services);
+  const keyed = def.strategy === 'merge' || def.strategy === 'delete-insert';
+  const rowsUpdated = keyed ? audited.rowsMatched : 0;
+  const rowsInserted = staged.rowsStaged - rowsUpdated;
+  const intervalColumn = def.intervalColumn ?? run.load.source.incrementalColumn;
+
+  const input: MergeInput = {
+    strategy: def.strategy,
+    target,
+    staging: staged.staging,
+    columns: staged.columns.map((c) => c.name),
+    key: def.key,
+    ...(def.strategy === 'append' && run.interval && intervalColumn
+      ? { intervalDelete: { column: intervalColumn, start: new Date(run.interval.start), end: new Date(run.interval.end) } }
+      : {}),
+    audit: {
+      runId: run.runId,
+      pipelineId: run.pipelineId,
+      loadId: run.load.id,
+      intervalStart: run.interval ? new Date(run.interval.start) : null,
+      intervalEnd: run.interval ? new Date(run.interval.end) : null,
+      strategy: def.strategy,
+      rowsRead: extract.manifest.rowsRead,
+      rowsStaged: staged.rowsStaged,
+      rowsInserted,
+      rowsUpdated,
+      rowsDeleted: null,
+      checks: audited.checks,
+    },
+  };
+
+  for (const statement of dialect.auditTableDdl()) await warehouse.execute(statement, options);
+  const statements = dialect.mergeTransaction(input);
+  const createTarget: Statement[] = staged.targetExisted
+    ? []
+    : [dialect.createSchemaIfNotExists(target.schema), dialect.createTable(target, staged.columns, def.key)];
+  const [begin, ...rest] = statements;
+  const counts = await warehouse.transaction([begin as Statement, ...createTarget, ...rest], options);
+  services.logger.child({ phase: 'merge' }).info({ strategy: def.strategy, rowsInserted, rowsUpdated, statements: counts.length }, 'merged');
+  // replace, and append with an interval, start their body with the DELETE.
+  const deletes = def.strategy === 'replace' || input.intervalDelete !== undefined;
+  const deleteCount = deletes ? (counts[1 + createTarget.length] ?? null) : null;
+  return { rowsInserted, rowsUpdated, rowsDeleted: deleteCount, createdTarget: !staged.targetExisted };
+}

@@ -1,0 +1,37 @@
+import type { ColumnSpec, TableName } from '@pipeline/sql';
+import type { CheckResult } from '../checks/check-result.js';
+import type { SparkManifest } from '../compute/spark-job.js';
+
+/** Results are plain JSON so that they can be stored on the run and read by the next phase anywhere. */
+export interface ExtractResult {
+  externalId: string;
+  outputDir: string;
+  manifest: SparkManifest;
+}
+
+export interface StageResult {
+  staging: TableName;
+  targetExisted: boolean;
+  /** Columns loaded, in file order. */
+  columns: ColumnSpec[];
+  rowsCopied: number;
+  duplicatesRemoved: number;
+  rowsStaged: number;
+}
+
+export interface AuditResult {
+  checks: CheckResult[];
+  /** Staged keys that were already in the target when audited: the rows a merge updates. */
+  rowsMatched: number;
+}
+
+export interface MergeResult {
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsDeleted: number | null;
+  createdTarget: boolean;
+}
+
+export interface ValidateResult {
+  checks: CheckResult[];
+}

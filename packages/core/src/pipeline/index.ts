@@ -1,0 +1,5 @@
+export * from './pipeline-schema.js';
+export * from './load-pipelines.js';
+export * from './definition-error.js';
+export * from './json-schema.js';
+export { parseDuration } from './duration.js';

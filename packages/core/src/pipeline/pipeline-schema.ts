@@ -1,0 +1,166 @@
+import { Cron } from 'croner';
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const IDENTIFIER = /^[a-z_][a-z0-9_$]*$/;
+const TABLE = /^([a-z_][a-z0-9_$]*\.)?[a-z_][a-z0-9_$]*$/;
+const SLUG = /^[a-z][a-z0-9_-]{0,62}$/;
+
+/** A column name: lower case so quoted and unquoted forms name the same column on Redshift. */
+export const columnName = z
+  .string()
+  .regex(IDENTIFIER, 'a lower-case SQL identifier: letters, digits and _, not starting with a digit')
+  .max(127);
+
+/** `schema.table` or `table` (schema `public`). */
+export const tableName = z
+  .string()
+  .regex(TABLE, 'a lower-case table name such as "analytics.users" (schema optional, letters, digits and _)')
+  .max(255);
+
+const slug = z.string().regex(SLUG, 'lower-case letters, digits, "-" and "_", starting with a letter, at most 63 characters');
+
+const isoInstant = z.iso.datetime({ offset: true, message: 'an ISO-8601 timestamp with a time zone, e.g. 2026-01-01T00:00:00Z' });
+
+const timezone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone such as UTC or Europe/Berlin' },
+);
+
+const cronExpression = z.string().superRefine((expr, ctx) => {
+  try {
+    new Cron(expr, { paused: true });
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a cron expression such as "0 2 * * *" (${(err as Error).message})`,
+    });
+  }
+});
+
+const duration = z.string().refine((v) => parseDuration(v) !== undefined, {
+  message: 'expected a duration such as "90m", "26h" or "2d"',
+});
+
+const paramValue = z.union([z.string(), z.number(), z.boolean()]);
+
+export const ScheduleSchema = z.strictObject({
+  /** Cron expression evaluated in `timezone`; a run fires at the end of its data interval. */
+  cron: cronExpression,
+  /** @defaultValue "UTC" */
+  timezone: timezone.default('UTC'),
+  /** Create one run per missed interval since `start`. @defaultValue false */
+  catchup: z.boolean().default(false),
+  /** First data interval starts at or after this instant. */
+  start: isoInstant.optional(),
+  /** No data interval starts at or after this instant. */
+  end: isoInstant.optional(),
+  /** @defaultValue 1 */
+  maxActiveRuns: z.int().min(1).max(100).default(1),
+});
+
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+
+const CheckSchema = z.union([
+  z.strictObject({ not_null: z.array(columnName).min(1) }),
+  z.strictObject({ unique: z.array(columnName).min(1) }),
+  z.strictObject({
+    row_count: z
+      .strictObject({ min: z.int().min(0).optional(), max: z.int().min(0).optional() })
+      .refine((v) => v.min !== undefined || v.max !== undefined, { message: 'give min, max or both' }),
+  }),
+  z.strictObject({
+    accepted_values: z
+      .record(columnName, z.array(paramValue).min(1))
+      .refine((v) => Object.keys(v).length > 0, { message: 'map at least one column to its accepted values' }),
+  }),
+  z.strictObject({ freshness: z.strictObject({ column: columnName, maxAge: duration }) }),
+  z.strictObject({ reconciliation: z.union([z.literal(true), z.strictObject({ source: z.boolean().default(true) })]) }),
+  z.strictObject({ custom_sql: z.strictObject({ name: slug, sql: z.string().min(1) }) }),
+]);
+
+export const SourceSchema = z
+  .strictObject({
+    /** Source table, read whole or filtered to the run's interval. */
+    table: tableName.optional(),
+    /** A SELECT to read instead of a table. */
+    query: z.string().min(1).optional(),
+    /** Column the run's data interval filters on: `start <= column < end`. */
+    incrementalColumn: columnName.optional(),
+  })
+  .refine((s) => (s.table === undefined) !== (s.query === undefined), {
+    message: 'give exactly one of "table" or "query"',
+  });
+
+export const TargetSchema = z.strictObject({
+  table: tableName,
+  /** Columns that identify a row; the primary key when the table is created. @defaultValue [] */
+  key: z.array(columnName).default([]),
+  /** @defaultValue "merge" */
+  strategy: z.enum(['merge', 'delete-insert', 'append', 'replace'], {
+    message: 'one of merge, delete-insert, append, replace',
+  }).default('merge'),
+  /** Among rows with the same key in one batch, the latest by these columns wins. */
+  orderBy: oneOrMany(columnName).optional(),
+  /** For `append`: the target column holding the interval column's value, deleted per interval on rerun. */
+  intervalColumn: columnName.optional(),
+});
+
+export const LoadSchema = z
+  .strictObject({
+    id: slug,
+    description: z.string().optional(),
+    source: SourceSchema,
+    transform: z.strictObject({ spark: z.string().regex(/\.py$/, 'a path to a PySpark module ending in .py') }).optional(),
+    target: TargetSchema,
+    checks: z
+      .strictObject({ staging: z.array(CheckSchema).default([]), final: z.array(CheckSchema).default([]) })
+      .default({ staging: [], final: [] }),
+    /** Loads of the same pipeline that must succeed before this one starts. @defaultValue [] */
+    dependsOn: z.array(slug).default([]),
+    /** Parameters merged over the pipeline's, passed to the transform and SQL templates. */
+    params: z.record(z.string(), paramValue).default({}),
+  })
+  .superRefine((load, ctx) => {
+    const { strategy, key } = load.target;
+    if ((strategy === 'merge' || strategy === 'delete-insert') && key.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['target', 'key'], message: `strategy "${strategy}" needs at least one key column` });
+    }
+  });
+
+export const PipelineSchema = z
+  .strictObject({
+    id: slug,
+    description: z.string().optional(),
+    schedule: ScheduleSchema.optional(),
+    params: z.record(z.string(), paramValue).default({}),
+    loads: z.array(LoadSchema).min(1, 'a pipeline needs at least one load'),
+  })
+  .superRefine((p, ctx) => {
+    const ids = new Set<string>();
+    p.loads.forEach((load, i) => {
+      if (ids.has(load.id)) ctx.addIssue({ code: 'custom', path: ['loads', i, 'id'], message: `duplicate load id "${load.id}"` });
+      ids.add(load.id);
+    });
+    p.loads.forEach((load, i) => {
+      load.dependsOn.forEach((dep, j) => {
+        if (!ids.has(dep)) ctx.addIssue({ code: 'custom', path: ['loads', i, 'dependsOn', j], message: `no load "${dep}" in this pipeline` });
+        if (dep === load.id) ctx.addIssue({ code: 'custom', path: ['loads', i, 'dependsOn', j], message: 'a load cannot depend on itself' });
+      });
+    });
+    if (p.schedule?.start && p.schedule.end && Date.parse(p.schedule.start) >= Date.parse(p.schedule.end)) {
+      ctx.addIssue({ code: 'custom', path: ['schedule', 'end'], message: 'end must be after start' });
+    }
+  });
+
+export type PipelineDefinition = z.output<typeof PipelineSchema>;
+export type LoadDefinition = z.output<typeof LoadSchema>;
+export type CheckDefinition = z.output<typeof CheckSchema>;
+export type ScheduleDefinition = z.output<typeof ScheduleSchema>;

@@ -1,0 +1,1 @@
+export { lastCompleteInterval, intervalStartingAt, intervalsBetween, type DataInterval } from './intervals.js';

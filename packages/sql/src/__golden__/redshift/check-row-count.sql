@@ -1,0 +1,3 @@
+-- check: row_count
+-- observed
+SELECT COUNT(*) AS "observed" FROM "analytics"."users";

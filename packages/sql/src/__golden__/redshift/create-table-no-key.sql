@@ -1,0 +1,4 @@
+CREATE TABLE "analytics"."users" (
+  "c_string" varchar(65535) NOT NULL,
+  "c_boolean" boolean
+);

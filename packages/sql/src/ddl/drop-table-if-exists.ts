@@ -1,0 +1,9 @@
+import type { DialectHooks } from '../dialects/dialect-hooks.js';
+import { quoteTable } from '../identifiers/quote-table.js';
+import { statementOf } from '../render/statement-of.js';
+import type { Statement } from '../types/statement.js';
+import type { TableName } from '../types/table-name.js';
+
+export function dropTableIfExists(d: DialectHooks, t: TableName): Statement {
+  return statementOf(`DROP TABLE IF EXISTS ${quoteTable(t, d.name, 'dropTable.table')}`);
+}

@@ -1,0 +1,17 @@
+import { keyEquality } from '../../render/key-equality.js';
+import { statementOf } from '../../render/statement-of.js';
+import { insertFromStaging } from '../insert-from-staging.js';
+import type { MergeStrategyDefinition } from '../merge-strategy-definition.js';
+
+/**
+ * Delete the target rows whose key was staged, then insert every staged row. Both tables are
+ * named in full: Redshift's DELETE … USING takes plain table names, without aliases.
+ */
+export const deleteInsertStrategy: MergeStrategyDefinition = {
+  needsKey: true,
+  acceptsIntervalDelete: false,
+  body(_d, p) {
+    const del = [`DELETE FROM ${p.target}`, `USING ${p.staging}`, `WHERE ${keyEquality(p.target, p.staging, p.key)}`].join('\n');
+    return [statementOf(del), insertFromStaging(p)];
+  },
+};

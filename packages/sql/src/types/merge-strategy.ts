@@ -1,0 +1,2 @@
+/** How staged rows reach the final table. */
+export type MergeStrategy = 'merge' | 'delete-insert' | 'append' | 'replace';
