@@ -38,9 +38,14 @@ def build_session(app_name: str, *, master: str | None = None, jars: Sequence[st
     conf.set("spark.executorEnv.TZ", "UTC")
     conf.set("spark.ui.showConsoleProgress", "false")
     conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+    # Readers of the output (Redshift COPY, Spark 3+) use the proleptic Gregorian calendar;
+    # the legacy rebase exists for Spark 2 and Hive, and the default refuses to write old dates.
+    conf.set("spark.sql.parquet.datetimeRebaseModeInWrite", "CORRECTED")
     if conf.get("spark.master", "").startswith("local"):
         # Local jobs share one machine; a web UI per job only contends for ports.
         conf.set("spark.ui.enabled", "false")
+        # The default 200 shuffle partitions suit a cluster; a few cores want a handful.
+        conf.set("spark.sql.shuffle.partitions", "8")
 
     spark = SparkSession.builder.config(conf=conf).getOrCreate()
     spark.sparkContext.setLogLevel("WARN")

@@ -43,7 +43,7 @@ export async function runCommand(pipelineId: string, options: RunOptions, io: Co
     const runId = manualRunId(definition.id);
     if (!options.json) {
       const range = interval ? `${interval.start.toISOString()} → ${interval.end.toISOString()}` : 'full refresh';
-      ctx.out.write(`run ${runId}  pipeline ${definition.id}  ${range}\n`);
+      ctx.err.write(`run ${runId}  pipeline ${definition.id}  ${range}\n`);
     }
     const report = await runPipeline(
       { runId, pipeline: definition, interval, params: options.param ?? {} },

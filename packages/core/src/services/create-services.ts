@@ -26,11 +26,7 @@ export function secretProviderFor(config: Config, env: NodeJS.ProcessEnv = proce
 
 /** Resolves the warehouse connection string from the URL and the secret (the secret's fields win). */
 export async function resolveConnectionString(config: Config, secrets: SecretProvider, refresh = false): Promise<string> {
-  const creds = await secrets.get({ forceRefresh: refresh });
-  if (!config.warehouse.url && !creds.host) {
-    throw new ConfigError('no warehouse configured: set PIPELINE_WAREHOUSE_URL (postgres://user@host:5432/db) or PIPELINE_SECRET_ARN to a secret with host, port, username, password and dbname', { code: 'E_CONFIG_WAREHOUSE' });
-  }
-  return mergeCredentials(config.warehouse.url, creds);
+  return mergeCredentials(config.warehouse.url, await secrets.get({ forceRefresh: refresh }));
 }
 
 /** Builds the connections a run needs from a validated configuration. Call `close()` when done. */
