@@ -107,7 +107,8 @@ async function main() {
 
     log('day 3 carries a user from a country the checks do not accept: the run must stop before publishing');
     const bad = dayOfUsers({ day: '2026-01-03', firstId: 1301, newUsers: 50, updates: 50, seed: 3 });
-    bad[0].country = 'Atlantis';
+    // A user with a single row that day, so no later update of the same user replaces it.
+    bad[20].country = 'Atlantis';
     await seed(pg, url, bad, { reset: false });
     const status = pipeline(['run', 'users', '--start', '2026-01-03', '--end', '2026-01-04'], env);
     console.log(status === 1 ? '\nas expected, the third run failed its staging checks and analytics.users is unchanged:' : `\nunexpected exit code ${status}`);

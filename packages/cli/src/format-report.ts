@@ -1,6 +1,6 @@
 import { ChecksFailedError, type CheckResult, type LoadReport, type PhaseReport, type PipelineReport } from '@pipeline/core';
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`.padStart(7);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`.padStart(7);
 
 function phaseDetail(load: LoadReport, phase: PhaseReport): string {
   if (phase.state !== 'success') return phase.error ? `${phase.error.code}: ${phase.error.message.split('\n')[0]}` : '';
