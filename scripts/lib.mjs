@@ -12,9 +12,12 @@ export function log(message) {
   process.stderr.write(`» ${message}\n`);
 }
 
-/** Runs a command with inherited output; throws when it fails. */
+/**
+ * Runs a command; throws when it fails. Its output goes to stderr unless `stdio` says otherwise,
+ * so that installing and building never mixes into what a script prints on stdout.
+ */
 export function sh(command, args, options = {}) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  const result = spawnSync(command, args, { cwd: root, stdio: ['inherit', 2, 2], ...options });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
   return result;

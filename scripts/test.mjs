@@ -9,6 +9,7 @@ try {
   build();
   log('linting and testing every project');
   sh('npx', ['nx', 'run-many', '-t', 'lint', 'test', '--output-style=static', ...process.argv.slice(2)], {
+    stdio: 'inherit',
     env: { ...process.env, NX_DAEMON: 'false', TZ: 'UTC' },
   });
 } catch (err) {

@@ -8,9 +8,11 @@ function phaseDetail(load: LoadReport, phase: PhaseReport): string {
     case 'extract-transform':
       return load.extract ? `read ${load.extract.manifest.rowsRead}, written ${load.extract.manifest.rowsWritten}` : '';
     case 'stage':
-      return load.stage ? `copied ${load.stage.rowsCopied}, duplicates removed ${load.stage.duplicatesRemoved}, staged ${load.stage.rowsStaged}` : '';
+      return load.stage ? `copied ${load.stage.rowsCopied}` : '';
     case 'audit':
-      return load.audit ? `${load.audit.checks.filter((c) => c.passed).length}/${load.audit.checks.length} checks passed` : '';
+      return load.audit
+        ? `${load.audit.checks.filter((c) => c.passed).length}/${load.audit.checks.length} checks passed${load.audit.duplicatesRemoved ? `, ${load.audit.duplicatesRemoved} repeated keys resolved` : ''}, ${load.audit.rowsStaged} to publish`
+        : '';
     case 'merge':
       return load.merge
         ? `inserted ${load.merge.rowsInserted}, updated ${load.merge.rowsUpdated}${load.merge.rowsDeleted !== null ? `, deleted ${load.merge.rowsDeleted}` : ''}${load.merge.createdTarget ? ' (table created)' : ''}`

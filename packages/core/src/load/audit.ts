@@ -1,4 +1,5 @@
 import type { CheckSpec } from '@pipeline/sql';
+import type { CheckResult } from '../checks/check-result.js';
 import { ChecksFailedError } from '../checks/checks-failed-error.js';
 import { runChecks } from '../checks/run-checks.js';
 import { toCheckSpecs } from '../checks/to-check-specs.js';
@@ -6,34 +7,52 @@ import type { LoadRun, LoadServices, PhaseOptions } from './load-run.js';
 import type { AuditResult, StageResult } from './phase-results.js';
 import { targetTable } from './stage.js';
 
+const keyed = (run: LoadRun) => run.load.target.key.length > 0 && (run.load.target.strategy === 'merge' || run.load.target.strategy === 'delete-insert');
+
 /** Checks a keyed strategy cannot do without: a null or repeated key would corrupt the merge. */
 function builtInChecks(run: LoadRun): CheckSpec[] {
-  const { key, strategy } = run.load.target;
-  if (key.length === 0 || (strategy !== 'merge' && strategy !== 'delete-insert')) return [];
+  if (!keyed(run)) return [];
+  const { key } = run.load.target;
   return [
-    { kind: 'not_null', columns: key },
     { kind: 'unique', columns: key },
+    { kind: 'not_null', columns: key },
   ];
 }
 
 /**
  * Phase 3 (write–audit–publish): the blocking checks run on the run's own staging table. A
- * failure stops the run before anything is published.
+ * failure stops the run before anything is published. The Spark job already keeps the latest
+ * row per key; should a batch still hold a repeated key and the load has `orderBy`, the same rule
+ * is applied in SQL and the checks run again, so the key scan is done once in the usual case.
  */
 export async function audit(run: LoadRun, services: LoadServices, staged: StageResult, options: PhaseOptions = {}): Promise<AuditResult> {
   const { warehouse } = services;
+  const { dialect } = warehouse;
+  const { key, orderBy } = run.load.target;
   const specs = [...builtInChecks(run), ...toCheckSpecs(run.load.checks.staging)];
-  const checks = await runChecks(warehouse, specs, staged.staging, { key: run.load.target.key, now: services.now(), stage: 'staging' }, options);
-  services.logger.child({ phase: 'audit' }).info({ checks: checks.map((c) => ({ name: c.name, passed: c.passed, observed: c.observed })) }, 'staging checks');
+  const context = { key, now: services.now(), stage: 'staging' as const };
+  const log = services.logger.child({ phase: 'audit' });
+  let checks: CheckResult[] = await runChecks(warehouse, specs, staged.staging, context, options);
+
+  let duplicatesRemoved = 0;
+  let rowsStaged = staged.rowsCopied;
+  const uniqueKey = keyed(run) ? checks[0] : undefined;
+  if (uniqueKey && !uniqueKey.passed && orderBy) {
+    const names = staged.columns.map((c) => c.name);
+    await warehouse.transaction([{ sql: 'BEGIN', params: [] }, ...dialect.dedupe(staged.staging, key, orderBy, names), { sql: 'COMMIT', params: [] }], options);
+    const [after] = await warehouse.query<{ count: unknown }>(dialect.rowCount(staged.staging), options);
+    rowsStaged = Number(after?.count ?? 0);
+    duplicatesRemoved = staged.rowsCopied - rowsStaged;
+    log.info({ duplicatesRemoved }, 'repeated keys resolved in staging, latest by orderBy kept');
+    checks = await runChecks(warehouse, specs, staged.staging, context, options);
+  }
+  log.info({ checks: checks.map((c) => ({ name: c.name, passed: c.passed, observed: c.observed })) }, 'staging checks');
   if (checks.some((c) => !c.passed)) throw new ChecksFailedError('staging', checks);
 
   let rowsMatched = 0;
-  if (staged.targetExisted && run.load.target.key.length > 0) {
-    const [row] = await warehouse.query<{ count: unknown }>(
-      warehouse.dialect.matchedKeyCount(staged.staging, targetTable(run, services), run.load.target.key),
-      options,
-    );
+  if (staged.targetExisted && key.length > 0) {
+    const [row] = await warehouse.query<{ count: unknown }>(dialect.matchedKeyCount(staged.staging, targetTable(run, services), key), options);
     rowsMatched = Number(row?.count ?? 0);
   }
-  return { checks, rowsMatched };
+  return { checks, rowsMatched, duplicatesRemoved, rowsStaged };
 }

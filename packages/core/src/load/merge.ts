@@ -22,7 +22,7 @@ export async function merge(
   const target = targetTable(run, services);
   const keyed = def.strategy === 'merge' || def.strategy === 'delete-insert';
   const rowsUpdated = keyed ? audited.rowsMatched : 0;
-  const rowsInserted = staged.rowsStaged - rowsUpdated;
+  const rowsInserted = audited.rowsStaged - rowsUpdated;
   const intervalColumn = def.intervalColumn ?? run.load.source.incrementalColumn;
 
   const input: MergeInput = {
@@ -42,7 +42,7 @@ export async function merge(
       intervalEnd: run.interval ? new Date(run.interval.end) : null,
       strategy: def.strategy,
       rowsRead: extract.manifest.rowsRead,
-      rowsStaged: staged.rowsStaged,
+      rowsStaged: audited.rowsStaged,
       rowsInserted,
       rowsUpdated,
       rowsDeleted: null,

@@ -15,12 +15,14 @@ export interface StageResult {
   /** Columns loaded, in file order. */
   columns: ColumnSpec[];
   rowsCopied: number;
-  duplicatesRemoved: number;
-  rowsStaged: number;
 }
 
 export interface AuditResult {
   checks: CheckResult[];
+  /** Rows dropped because a later row had the same key (latest by orderBy kept). */
+  duplicatesRemoved: number;
+  /** Rows in staging after that: what the merge publishes. */
+  rowsStaged: number;
   /** Staged keys that were already in the target when audited: the rows a merge updates. */
   rowsMatched: number;
 }

@@ -80,16 +80,5 @@ export async function stage(run: LoadRun, services: LoadServices, extract: Extra
   const rowsCopied = await warehouse.copyFromStdin(dialect.copyFromStdin(staging, names), Readable.from(concatenate(files)), options);
   log.info({ rowsCopied, files: files.length }, 'staging loaded');
 
-  let duplicatesRemoved = 0;
-  const { key, orderBy, strategy } = run.load.target;
-  if (key.length > 0 && orderBy && (strategy === 'merge' || strategy === 'delete-insert')) {
-    const [dup] = await warehouse.query<{ count: unknown }>(dialect.duplicateKeyCount(staging, key), options);
-    if (Number(dup?.count ?? 0) > 0) {
-      await warehouse.transaction([{ sql: 'BEGIN', params: [] }, ...dialect.dedupe(staging, key, orderBy, names), { sql: 'COMMIT', params: [] }], options);
-      const [after] = await warehouse.query<{ count: unknown }>(dialect.rowCount(staging), options);
-      duplicatesRemoved = rowsCopied - Number(after?.count ?? 0);
-      log.info({ duplicatesRemoved }, 'duplicate keys resolved, latest by orderBy kept');
-    }
-  }
-  return { staging, targetExisted, columns, rowsCopied, duplicatesRemoved, rowsStaged: rowsCopied - duplicatesRemoved };
+  return { staging, targetExisted, columns, rowsCopied };
 }
