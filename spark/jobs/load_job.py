@@ -4,7 +4,7 @@
     spark-submit --deploy-mode cluster --py-files pipeline_spark.zip load_job.py --spec-json '<json>'
 
 Exit codes: 0 success, 2 unusable spec (the message names the field), 1 any other failure.
-Progress and failures go to stderr as JSON lines.
+Progress and failures go to stderr as JSON lines (spark-submit's stderr when run under it).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 if __package__ in (None, ""):
     # Run as a script from a checkout: make the sibling pipeline_spark package importable.
@@ -26,12 +26,13 @@ if __package__ in (None, ""):
         sys.path.insert(0, str(_SPARK_ROOT))
 
 from py4j.protocol import Py4JJavaError
+from pyspark import SparkContext
 from pyspark.sql import DataFrame, SparkSession
 
 from pipeline_spark.counting import count_source, observe_rows
 from pipeline_spark.dedupe import keep_latest
 from pipeline_spark.errors import JdbcJarError, JobError, SpecError, first_line
-from pipeline_spark.log import JobLogger
+from pipeline_spark.log import JobLogger, JvmStderr
 from pipeline_spark.manifest import build_manifest, write_manifest
 from pipeline_spark.readers import read_source
 from pipeline_spark.session import build_session
@@ -47,7 +48,7 @@ DEFAULT_JDBC_JAR = "/usr/share/java/postgresql.jar"
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     env = os.environ if env is None else env
-    log = JobLogger()
+    log = JobLogger(_log_stream(env))
     try:
         spec = parse_spec(_load_spec(_parse_args(argv)))
     except JobError as err:
@@ -163,6 +164,15 @@ def _context(spark: SparkSession, spec: JobSpec) -> TransformContext:
         interval_end=spec.interval.end if spec.interval else None,
         params=spec.params,
     )
+
+
+def _log_stream(env: Mapping[str, str]) -> TextIO | JvmStderr:
+    """This process's stderr, or spark-submit's when running under it (see ``JvmStderr``)."""
+    if "PYSPARK_GATEWAY_PORT" not in env:
+        return sys.stderr
+    # Attaches to the JVM spark-submit started; a no-op once a SparkContext exists.
+    SparkContext._ensure_initialized()
+    return JvmStderr(SparkContext._jvm)
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -39,12 +39,12 @@ def csv_lines(df: DataFrame) -> DataFrame:
 def encode_field(column: Column, data_type: T.DataType) -> Column:
     """The CSV field for one value, NULL for a NULL value."""
     if isinstance(data_type, T.StringType):
-        return F.concat(F.lit('"'), F.regexp_replace(column, '"', '""'), F.lit('"'))
+        return F.concat(F.lit('"'), F.replace(column, F.lit('"'), F.lit('""')), F.lit('"'))
     if isinstance(data_type, _CAST_TO_STRING):
         return column.cast("string")
     if isinstance(data_type, T.DecimalType):
         # format_number formats the exact BigDecimal (no exponent) with grouping commas.
-        return F.regexp_replace(F.format_number(column, data_type.scale), ",", "")
+        return F.replace(F.format_number(column, data_type.scale), F.lit(","), F.lit(""))
     if isinstance(data_type, T.DateType):
         return F.date_format(column, DATE_FORMAT)
     if isinstance(data_type, T.TimestampType):

@@ -55,7 +55,8 @@ class JobLogger:
         }
         clean = {key: self._clean(key, value) for key, value in record.items()}
         stream = self._stream or sys.stderr
-        stream.write(json.dumps(clean, default=str, ensure_ascii=False) + "\n")
+        # ASCII-only JSON: the line may pass through a JVM stream whose charset is not UTF-8.
+        stream.write(json.dumps(clean, default=str) + "\n")
         stream.flush()
 
     def _clean(self, key: str, value: Any) -> Any:
@@ -68,3 +69,21 @@ class JobLogger:
         if isinstance(value, dict):
             return {k: self._clean(str(k), v) for k, v in value.items()}
         return value
+
+
+class JvmStderr:
+    """A text stream writing to the driver JVM's ``System.err``.
+
+    spark-submit relays a Python driver's stderr to its own *stdout* (its PythonRunner merges
+    the two), so under spark-submit this is the way to put log lines on spark-submit's stderr.
+    """
+
+    def __init__(self, jvm: Any) -> None:
+        self._err = jvm.java.lang.System.err
+
+    def write(self, text: str) -> int:
+        self._err.print(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._err.flush()

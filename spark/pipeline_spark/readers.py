@@ -8,18 +8,18 @@ options, which are never logged.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
 
 from pyspark.sql import DataFrame, SparkSession
 
 from pipeline_spark.errors import SpecError
+from pipeline_spark.identifiers import quote_identifier
 from pipeline_spark.log import JobLogger
-from pipeline_spark.source_sql import as_relation, source_select
+from pipeline_spark.source_sql import as_relation, source_select, timestamptz_literal
 from pipeline_spark.spec import Interval, JdbcRead, JobSpec, RedshiftRead
 
 REDSHIFT_FORMAT = "io.github.spark_redshift_community.spark.redshift"
 
-# JDBC type names (PostgreSQL and Redshift spell them alike) of columns Spark can split a read on.
+# JDBC type names (PostgreSQL and Redshift spell them alike) of columns a read can be split on.
 _PARTITIONABLE_TYPES = ("timestamptz", "timestamp", "date")
 _UTC_SESSION_URLS = ("jdbc:postgresql:", "jdbc:redshift:")
 # Without read.numPartitions: one connection per core, but no more than a source database
@@ -36,24 +36,32 @@ def read_source(spark: SparkSession, spec: JobSpec, *, env: Mapping[str, str], l
     if isinstance(read, RedshiftRead):
         log.info("reading source", reader="redshift", source=_describe(spec))
         return spark.read.format(REDSHIFT_FORMAT).options(**redshift_options(read, select, password)).load()
+    return _read_jdbc(spark, spec, read, jdbc_options(read, select, password), log)
 
-    options = jdbc_options(read, select, password)
+
+def _read_jdbc(spark: SparkSession, spec: JobSpec, read: JdbcRead, options: dict[str, str], log: JobLogger) -> DataFrame:
     types = jdbc_column_types(spark, read, options)
     timestamp_columns = [name for name, type_name in types.items() if type_name == "timestamp"]
     if timestamp_columns:
         options["customSchema"] = ", ".join(f"{_backquote(name)} TIMESTAMP_NTZ" for name in timestamp_columns)
     column = spec.source.incremental_column
     partitions = read.num_partitions or min(spark.sparkContext.defaultParallelism, DEFAULT_JDBC_PARTITIONS)
-    if spec.interval is not None and column is not None and partitions > 1:
-        options.update(jdbc_partition_options(column, types.get(column), spec.interval, partitions))
+    predicates = (
+        jdbc_partition_predicates(column, types.get(column), spec.interval, partitions)
+        if spec.interval is not None and column is not None
+        else []
+    )
     log.info(
         "reading source",
         reader="jdbc",
         source=_describe(spec),
-        partitions=int(options.get("numPartitions", 1)),
+        partitions=max(len(predicates), 1),
         timestamp_ntz_columns=timestamp_columns,
     )
-    return spark.read.format("jdbc").options(**options).load()
+    if not predicates:
+        return spark.read.format("jdbc").options(**options).load()
+    properties = {key: value for key, value in options.items() if key not in ("url", "dbtable")}
+    return spark.read.jdbc(options["url"], options["dbtable"], predicates=predicates, properties=properties)
 
 
 def resolve_password(password_env: str | None, env: Mapping[str, str]) -> str | None:
@@ -79,36 +87,32 @@ def jdbc_options(read: JdbcRead, select: str, password: str | None) -> dict[str,
     if password is not None:
         options["password"] = password
     if read.url.startswith(_UTC_SESSION_URLS):
-        # Spark renders partition bounds as zone-less literals; a UTC session reads them as UTC
-        # whatever the server's or role's default time zone.
+        # Comparing a zone-less column with the interval's bounds converts it in the session's
+        # time zone; UTC keeps that independent of the server's or role's default.
         options["sessionInitStatement"] = "SET TIME ZONE 'UTC'"
     return options
 
 
-def jdbc_partition_options(
-    column: str, type_name: str | None, interval: Interval, partitions: int
-) -> dict[str, str]:
-    """Options that split the read into ``partitions`` ranges of ``column`` across the interval.
+def jdbc_partition_predicates(column: str, type_name: str | None, interval: Interval, partitions: int) -> list[str]:
+    """WHERE clauses splitting the interval into ``partitions`` contiguous ranges of ``column``.
 
-    Parallel reads let every core decode and write rows; the ranges only divide the work, the
-    interval filter in the SELECT still decides which rows are read. Returns no options for a
-    column of another type, where splitting on the interval's bounds would mean nothing.
+    Each range is read by its own task over its own connection, so every core decodes and
+    writes rows. The ranges are half-open and share their bounds, so together they cover the
+    interval exactly once; the interval filter in the SELECT still decides which rows exist.
+    Spark's own ``partitionColumn`` cannot split on a zone-less timestamp and renders its bounds
+    without a zone, hence these predicates with the same typed literals as the interval filter.
+    Returns no predicates for one partition or a column of another type.
     """
-    if type_name in ("timestamptz", "timestamp"):
-        lower, upper = _timestamp_bound(interval.start), _timestamp_bound(interval.end)
-    elif type_name == "date":
-        lower = interval.start.date().isoformat()
-        upper = (interval.end - timedelta(microseconds=1)).date().isoformat()
-        if lower >= upper:
-            return {}
-    else:
-        return {}
-    return {
-        "partitionColumn": column,
-        "lowerBound": lower,
-        "upperBound": upper,
-        "numPartitions": str(partitions),
-    }
+    if partitions < 2 or type_name not in _PARTITIONABLE_TYPES:
+        return []
+    quoted = quote_identifier(column)
+    step = (interval.end - interval.start) / partitions
+    bounds = [interval.start + step * i for i in range(partitions)] + [interval.end]
+    return [
+        f"{quoted} >= {timestamptz_literal(lower)} AND {quoted} < {timestamptz_literal(upper)}"
+        for lower, upper in zip(bounds, bounds[1:])
+        if lower < upper
+    ]
 
 
 def jdbc_column_types(spark: SparkSession, read: JdbcRead, options: Mapping[str, str]) -> dict[str, str]:
@@ -156,11 +160,6 @@ def redshift_options(read: RedshiftRead, select: str, password: str | None) -> d
     if read.tempdir_region is not None:
         options["tempdir_region"] = read.tempdir_region
     return options
-
-
-def _timestamp_bound(instant: datetime) -> str:
-    # Zone-less, read by Spark in the session time zone, which is UTC like the interval.
-    return instant.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 def _describe(spec: JobSpec) -> str:

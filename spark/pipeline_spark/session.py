@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from pyspark import SparkConf, SparkContext
 from pyspark.sql import SparkSession
@@ -24,13 +25,13 @@ def build_session(app_name: str, *, master: str | None = None, jars: Sequence[st
 
     jvm = _driver_jvm(master)
     # Under spark-submit the driver JVM started before this code ran, so its -D options are
-    # already fixed: pin its default zone (used by the JDBC driver for timestamp literals) and
-    # quiet its logging before the SparkContext starts and logs at INFO.
+    # already fixed: pin its default zone (JDBC drivers convert zone-less timestamps with it)
+    # and quiet its logging before the SparkContext starts and logs at INFO.
     jvm.java.util.TimeZone.setDefault(jvm.java.util.TimeZone.getTimeZone("UTC"))
     jvm.org.apache.logging.log4j.core.config.Configurator.setRootLevel(jvm.org.apache.logging.log4j.Level.WARN)
 
     # Backed by the running JVM, so it already holds spark-submit's and spark-defaults' settings
-    # (EMR puts its own JVM flags there); Java options are appended to, never replaced.
+    # (EMR puts its own JVM flags there); the time zone flag is added to those, not swapped in.
     conf = SparkConf().setAppName(app_name)
     conf.set("spark.sql.session.timeZone", "UTC")
     for key in ("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions"):
@@ -49,7 +50,10 @@ def build_session(app_name: str, *, master: str | None = None, jars: Sequence[st
 
     spark = SparkSession.builder.config(conf=conf).getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
+    submitted = {Path(entry.removeprefix("file:")) for entry in conf.get("spark.jars", "").split(",") if entry}
     for jar in jars:
+        if Path(jar) in submitted:
+            continue
         # spark.jars would reach the executors but not a driver JVM that spark-submit already
         # started; ADD JAR puts the jar on both.
         if "'" in jar:
@@ -59,7 +63,7 @@ def build_session(app_name: str, *, master: str | None = None, jars: Sequence[st
 
 
 def _driver_jvm(master: str | None):
-    """The driver JVM: the one spark-submit started, or a new one launched with ``launch`` settings."""
+    """The driver JVM: the one spark-submit started, or a new one started here in UTC."""
     launch = SparkConf()
     if master is not None:
         launch.setMaster(master)

@@ -110,6 +110,7 @@ def parse_spec(raw: object) -> JobSpec:
         "runId", "pipelineId", "loadId", "interval", "source", "read", "transform", "params",
         "dedupe", "output", "manifestPath",
     })
+    run_id, pipeline_id, load_id = (_name(spec, key, "") for key in ("runId", "pipelineId", "loadId"))
     interval = _interval(spec.get("interval"), "interval")
     source = _source(spec.get("source"), "source")
     if interval is not None and source.incremental_column is None:
@@ -118,14 +119,14 @@ def parse_spec(raw: object) -> JobSpec:
             "a run with an interval needs the column to filter on; set it, or send interval null for a full refresh",
         )
     return JobSpec(
-        run_id=_name(spec, "runId", ""),
-        pipeline_id=_name(spec, "pipelineId", ""),
-        load_id=_name(spec, "loadId", ""),
+        run_id=run_id,
+        pipeline_id=pipeline_id,
+        load_id=load_id,
         interval=interval,
         source=source,
         read=_read(spec.get("read"), "read"),
         transform=_transform(spec.get("transform"), "transform"),
-        params=_params(spec.get("params", {}), "params"),
+        params=_params(spec.get("params"), "params"),
         dedupe=_dedupe(spec.get("dedupe"), "dedupe"),
         output=_output(spec.get("output"), "output"),
         manifest_path=_location(spec.get("manifestPath"), "manifestPath"),
@@ -235,7 +236,7 @@ def _transform(value: object, field: str) -> TransformSpec | None:
 
 
 def _params(value: object, field: str) -> Mapping[str, Any]:
-    obj = _object(value, field)
+    obj = _object({} if value is None else value, field)
     for key, item in obj.items():
         if item is not None and not isinstance(item, (str, int, float, bool)):
             raise SpecError(f"{field}.{key}", "must be a string, number, boolean or null")
@@ -313,6 +314,8 @@ def _strip_statement(query: str) -> str:
 
 
 def _object(value: object, field: str) -> dict[str, Any]:
+    if value is None:
+        raise SpecError(field, "is required and must be an object")
     if not isinstance(value, dict):
         raise SpecError(field, f"must be an object, got {type(value).__name__}")
     return value

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -8,7 +8,7 @@ from pipeline_spark.errors import SpecError
 from pipeline_spark.readers import (
     REDSHIFT_FORMAT,
     jdbc_options,
-    jdbc_partition_options,
+    jdbc_partition_predicates,
     redshift_options,
     resolve_password,
 )
@@ -65,21 +65,37 @@ def test_jdbc_options_without_credentials_for_other_databases() -> None:
     assert "user" not in options and "password" not in options and "sessionInitStatement" not in options
 
 
-def test_partitioned_read_spans_the_interval() -> None:
-    assert jdbc_partition_options("updated_at", "timestamptz", DAY, 4) == {
-        "partitionColumn": "updated_at",
-        "lowerBound": "2026-01-01 00:00:00.000000",
-        "upperBound": "2026-01-02 00:00:00.000000",
-        "numPartitions": "4",
-    }
-    week = Interval(DAY.start, datetime(2026, 1, 8, tzinfo=timezone.utc))
-    assert jdbc_partition_options("day", "date", week, 2)["upperBound"] == "2026-01-07"
+def test_partitions_are_contiguous_ranges_covering_the_interval() -> None:
+    predicates = jdbc_partition_predicates("updated_at", "timestamptz", DAY, 4)
+
+    assert predicates == [
+        "\"updated_at\" >= CAST('2026-01-01 00:00:00.000000+00:00' AS TIMESTAMPTZ)"
+        " AND \"updated_at\" < CAST('2026-01-01 06:00:00.000000+00:00' AS TIMESTAMPTZ)",
+        "\"updated_at\" >= CAST('2026-01-01 06:00:00.000000+00:00' AS TIMESTAMPTZ)"
+        " AND \"updated_at\" < CAST('2026-01-01 12:00:00.000000+00:00' AS TIMESTAMPTZ)",
+        "\"updated_at\" >= CAST('2026-01-01 12:00:00.000000+00:00' AS TIMESTAMPTZ)"
+        " AND \"updated_at\" < CAST('2026-01-01 18:00:00.000000+00:00' AS TIMESTAMPTZ)",
+        "\"updated_at\" >= CAST('2026-01-01 18:00:00.000000+00:00' AS TIMESTAMPTZ)"
+        " AND \"updated_at\" < CAST('2026-01-02 00:00:00.000000+00:00' AS TIMESTAMPTZ)",
+    ]
 
 
-def test_no_partitioning_where_the_bounds_would_mean_nothing() -> None:
-    assert jdbc_partition_options("day", "date", DAY, 4) == {}
-    assert jdbc_partition_options("version", "int8", DAY, 4) == {}
-    assert jdbc_partition_options("updated_at", None, DAY, 4) == {}
+def test_uneven_splits_still_share_their_bounds() -> None:
+    odd = Interval(DAY.start, DAY.start + timedelta(microseconds=10))
+
+    predicates = jdbc_partition_predicates("day", "date", odd, 3)
+
+    assert len(predicates) == 3
+    uppers = [p.split(" < ")[1] for p in predicates]
+    lowers = [p.split(" >= ")[1].split(" AND ")[0] for p in predicates]
+    assert lowers[1:] == uppers[:-1]
+    assert lowers[0].startswith("CAST('2026-01-01 00:00:00.000000") and uppers[-1].startswith("CAST('2026-01-01 00:00:00.000010")
+
+
+def test_no_partitions_for_one_partition_or_other_types() -> None:
+    assert jdbc_partition_predicates("updated_at", "timestamptz", DAY, 1) == []
+    assert jdbc_partition_predicates("version", "int8", DAY, 4) == []
+    assert jdbc_partition_predicates("updated_at", None, DAY, 4) == []
 
 
 def test_redshift_options_unload_parquet_with_the_iam_role_and_secret() -> None:
