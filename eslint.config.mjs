@@ -20,8 +20,10 @@ function boundaries({ sqlBans, tests = false }) {
         { sourceTag: 'type:runs', onlyDependOnLibsWithTags: ['type:core', 'type:sql', ...fixtures] },
         // Test fixtures stand alone, so that every library's tests can use them without a cycle.
         { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [] },
-        // Apps use libraries, never each other.
-        { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:runs', 'type:core', 'type:sql', 'type:testing'] },
+        // Long-running services (worker, scheduler): libraries only, never each other or the command.
+        { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:runs', 'type:core', 'type:sql', ...fixtures] },
+        // The command composes the services and the libraries; nothing imports it.
+        { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', 'type:runs', 'type:core', 'type:sql', 'type:testing'] },
       ],
     },
   ];

@@ -1,5 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, redactText } from '@pipeline/core';
+import { ConfigError, PipelineError, redactText } from '@pipeline/core';
+import { cancelCommand, pauseCommand, retryCommand } from './commands/run-control-commands.js';
+import { runsCommand, statusCommand } from './commands/history-commands.js';
+import { triggerCommand } from './commands/trigger-command.js';
+import { backfillCommand, schedulerCommand } from './commands/scheduler-command.js';
 import { doctorCommand } from './commands/doctor-command.js';
 import { runCommand } from './commands/run-command.js';
 import { schemaCommand } from './commands/schema-command.js';
@@ -15,6 +19,18 @@ function withGlobals(command: Command): Command {
     .addOption(new Option('--log-level <level>', 'log level of the JSON log on stderr').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']));
 }
 
+/** What a run is over: its data interval (or a full refresh) and its parameters. */
+function withRunInputs(command: Command): Command {
+  return command
+    .option('--start <iso>', 'start of the data interval (inclusive)')
+    .option('--end <iso>', 'end of the data interval (exclusive)')
+    .addOption(new Option('--full-refresh', 'read the whole source, ignoring intervals').conflicts(['start', 'end']))
+    .option('--param <key=value>', 'run parameter passed to the transform (repeatable)', collectParam);
+}
+
+/** Errors that mean the command named something that is not there: bad input, nothing done. */
+const BAD_INPUT = new Set(['E_RUN_NOT_FOUND', 'E_RUN_ID', 'E_RUN_STATE', 'E_BACKFILL_NO_SCHEDULE', 'E_BACKFILL_RANGE']);
+
 /** Builds the program. Actions store their exit code; nothing here calls process.exit. */
 export function buildProgram(io: CommandIo, setExit: (code: number) => void): Command {
   const program = new Command('pipeline')
@@ -23,15 +39,64 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
     .exitOverride();
 
-  withGlobals(program.command('run'))
+  withRunInputs(withGlobals(program.command('run')))
     .description('run every phase of a pipeline in this process (no queue needed)')
     .argument('<pipelineId>', 'id of the pipeline to run')
-    .option('--start <iso>', 'start of the data interval (inclusive)')
-    .option('--end <iso>', 'end of the data interval (exclusive)')
-    .addOption(new Option('--full-refresh', 'read the whole source, ignoring intervals').conflicts(['start', 'end']))
-    .option('--param <key=value>', 'run parameter passed to the transform (repeatable)', collectParam)
     .option('--json', 'print the run report as JSON')
     .action(async (id: string, opts) => setExit(await runCommand(id, opts, io)));
+
+  withRunInputs(withGlobals(program.command('trigger')))
+    .description('create a manual run with a fresh id and enqueue it for the workers')
+    .argument('<pipelineId>', 'id of the pipeline')
+    .option('--wait', 'follow the run until it ends; exit 0 on success, 1 otherwise')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts) => setExit(await triggerCommand(id, opts, io)));
+
+  withGlobals(program.command('backfill'))
+    .description('queue a run for every schedule interval starting in [--from, --to); schedulers create them within maxActiveRuns')
+    .argument('<pipelineId>')
+    .requiredOption('--from <iso>', 'first interval start (inclusive)')
+    .requiredOption('--to <iso>', 'last interval start (exclusive)')
+    .addOption(new Option('--reprocess <which>', 'intervals that already have a run: none, failed (retry them) or all (new runs)').choices(['none', 'failed', 'all']).default('none'))
+    .action(async (id: string, opts) => setExit(await backfillCommand(id, opts, io)));
+
+  withGlobals(program.command('scheduler'))
+    .description('create due runs from the pipelines\' schedules until stopped (SIGTERM); replicas are safe')
+    .option('--tick <seconds>', 'pause between ticks (default 5)')
+    .action(async (opts) => setExit(await schedulerCommand(opts, io)));
+
+  withGlobals(program.command('cancel'))
+    .description('cancel a run: stop its running phase and skip the rest')
+    .argument('<runId>')
+    .action(async (runId: string, opts) => setExit(await cancelCommand(runId, opts, io)));
+
+  withGlobals(program.command('retry'))
+    .description('re-run the failed phase of a run and what depends on it, keeping what succeeded')
+    .argument('<runId>')
+    .action(async (runId: string, opts) => setExit(await retryCommand(runId, opts, io)));
+
+  withGlobals(program.command('pause'))
+    .description('stop scheduling new runs of a pipeline (survives restarts)')
+    .argument('<pipelineId>')
+    .action(async (id: string, opts) => setExit(await pauseCommand(id, true, opts, io)));
+
+  withGlobals(program.command('resume'))
+    .description('schedule a paused pipeline again')
+    .argument('<pipelineId>')
+    .action(async (id: string, opts) => setExit(await pauseCommand(id, false, opts, io)));
+
+  withGlobals(program.command('runs'))
+    .description("list a pipeline's runs, newest first")
+    .argument('<pipelineId>')
+    .option('--limit <n>', 'how many runs (default 25)')
+    .option('--json', 'print a JSON array')
+    .action(async (id: string, opts) => setExit(await runsCommand(id, opts, io)));
+
+  withGlobals(program.command('status'))
+    .description('show one run: phases, attempts, timings, external ids, rows, checks, errors')
+    .argument('<runId>')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, opts) => setExit(await statusCommand(runId, opts, io)));
 
   withGlobals(program.command('validate'))
     .description('check pipeline definitions without connecting anywhere')
@@ -60,7 +125,7 @@ export async function main(argv: string[], io: CommandIo = { out: process.stdout
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || (err instanceof PipelineError && BAD_INPUT.has(err.code))) {
       io.err.write(`pipeline: ${redactText(err.message)}\n`);
       return EXIT.badInput;
     }

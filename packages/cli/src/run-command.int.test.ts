@@ -2,26 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPostgresUrl, repoRoot } from '@pipeline/testing';
-import { main } from './main.js';
+import { runCli } from './cli-harness.js';
 
-/** Runs the CLI in-process with captured output. */
-async function cli(args: string[], env: NodeJS.ProcessEnv) {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, done) {
-        append(String(chunk));
-        done();
-      },
-    });
-  const code = await main(['node', 'pipeline', ...args], { out: sink((s) => (out += s)), err: sink((s) => (err += s)), env });
-  return { code, out, err };
-}
+const cli = runCli;
 
 const id = randomBytes(4).toString('hex');
 const src = `e2e_src_${id}`;

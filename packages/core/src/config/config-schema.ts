@@ -39,6 +39,12 @@ export const ConfigSchema = z.strictObject({
   tempDir: z.string().min(1),
   /** @defaultValue "info" */
   logLevel,
+  redis: z.strictObject({
+    /** redis:// or rediss:// URL of the Redis that holds queues and run state. @defaultValue "redis://127.0.0.1:6379" */
+    url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL'),
+    /** Namespace of one deployment's keys, hash-tagged so it fits one Redis Cluster slot. @defaultValue "pipeline" */
+    keyPrefix: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'lower-case letters, digits, "-" and "_", starting with a letter'),
+  }),
 });
 
 export type Config = z.output<typeof ConfigSchema>;
@@ -52,6 +58,7 @@ export interface ConfigInput {
   compute?: Partial<Config['compute']>;
   tempDir?: string;
   logLevel?: string;
+  redis?: Partial<Config['redis']>;
 }
 
 export const DEFAULTS: Config = {
@@ -60,4 +67,5 @@ export const DEFAULTS: Config = {
   compute: { kind: 'local', master: 'local[2]', jdbcJar: '/usr/share/java/postgresql.jar' },
   tempDir: './.pipeline/tmp',
   logLevel: 'info',
+  redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'pipeline' },
 };

@@ -14,4 +14,6 @@ export const ENV = {
   sparkPython: 'PIPELINE_SPARK_PYTHON',
   jdbcJar: 'PIPELINE_JDBC_JAR',
   region: 'AWS_REGION',
+  redisUrl: 'REDIS_URL',
+  keyPrefix: 'PIPELINE_KEY_PREFIX',
 } as const;

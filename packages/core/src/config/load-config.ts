@@ -24,6 +24,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
       url: env[ENV.warehouseUrl],
       dialect: env[ENV.warehouseDialect] as Config['warehouse']['dialect'],
     }),
+    redis: compact({ url: env[ENV.redisUrl], keyPrefix: env[ENV.keyPrefix] }),
     compute: compact({
       kind: env[ENV.compute] as Config['compute']['kind'] | undefined,
       sparkSubmit: env[ENV.sparkSubmit],
@@ -54,9 +55,10 @@ function readFileLayer(file: string, explicit: boolean): ConfigInput {
 function layer(...inputs: ConfigInput[]): ConfigInput {
   const out: ConfigInput = {};
   for (const input of inputs) {
-    Object.assign(out, compact({ ...input, warehouse: undefined, compute: undefined }));
+    Object.assign(out, compact({ ...input, warehouse: undefined, compute: undefined, redis: undefined }));
     out.warehouse = { ...out.warehouse, ...compact(input.warehouse ?? {}) };
     out.compute = { ...out.compute, ...compact(input.compute ?? {}) };
+    out.redis = { ...out.redis, ...compact(input.redis ?? {}) };
   }
   return out;
 }

@@ -1,0 +1,52 @@
+import { loadPipeline } from '@pipeline/core';
+import { backfill, startScheduler, type Reprocess } from '@pipeline/scheduler';
+import { commandContext, type CommandIo, type GlobalOptions } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { withOrchestrator } from '../orchestrator-context.js';
+import { parseInterval } from '../parse-args.js';
+import { firstSignal, openServiceRedis } from '../service-redis.js';
+import { UsageError } from '../usage-error.js';
+
+export interface SchedulerCommandOptions extends GlobalOptions {
+  tick?: string;
+}
+
+/** `pipeline scheduler`: creates due runs until SIGTERM. Any number of replicas may run. */
+export async function schedulerCommand(options: SchedulerCommandOptions, io: CommandIo): Promise<number> {
+  const tickMs = options.tick === undefined ? 5000 : Number(options.tick) * 1000;
+  if (!Number.isFinite(tickMs) || tickMs < 100) throw new UsageError(`--tick "${options.tick}" must be a number of seconds, at least 0.1`);
+  const ctx = commandContext(options, io, 'info');
+  const redis = await openServiceRedis(ctx.config.redis.url, ctx.logger);
+  const scheduler = startScheduler({ config: ctx.config, redis, keyPrefix: ctx.config.redis.keyPrefix, logger: ctx.logger, tickMs });
+  ctx.logger.info({ pipelinesDir: ctx.config.pipelinesDir, tickMs }, 'scheduler started');
+  await firstSignal(ctx.logger);
+  await scheduler.stop();
+  await redis.quit();
+  return EXIT.ok;
+}
+
+export interface BackfillCommandOptions extends GlobalOptions {
+  from?: string;
+  to?: string;
+  reprocess?: Reprocess;
+}
+
+/** `pipeline backfill <id> --from --to`: queues every interval in the range; scheduler ticks create the runs within maxActiveRuns. */
+export async function backfillCommand(pipelineId: string, options: BackfillCommandOptions, io: CommandIo): Promise<number> {
+  if (!options.from || !options.to) throw new UsageError('backfill needs --from and --to');
+  const range = parseInterval(options.from, options.to);
+  return withOrchestrator(options, io, async (ctx) => {
+    const { definition } = await loadPipeline(ctx.config.pipelinesDir, pipelineId);
+    const result = await backfill({
+      redis: ctx.redis,
+      keyPrefix: ctx.config.redis.keyPrefix,
+      pipeline: definition,
+      from: range!.start,
+      to: range!.end,
+      reprocess: options.reprocess ?? 'none',
+    });
+    ctx.out.write(`${result.queued.length} interval(s) queued for ${pipelineId}, ${result.skipped.length} skipped; running schedulers create the runs oldest first within maxActiveRuns\n`);
+    for (const s of result.skipped) ctx.out.write(`  skipped ${JSON.stringify(s)}\n`);
+    return EXIT.ok;
+  });
+}

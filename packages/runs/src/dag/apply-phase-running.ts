@@ -1,0 +1,32 @@
+import type { LoadPhase } from '@pipeline/core';
+import type { RunRecord } from '../model/run-record.js';
+import { isTerminalPhase } from '../model/states.js';
+import { findPhase, replacePhase } from './find-phase.js';
+import { assertGeneration, transitionError, type GenerationOption } from './guard-phase.js';
+import { withRollup } from './rollup.js';
+
+export interface RunningOptions extends GenerationOption {
+  /** Id of the worker taking the phase. */
+  worker: string;
+}
+
+/**
+ * A worker starts an attempt: `running`, one more attempt counted. Refused (PhaseTransitionError)
+ * when the run was cancelled, the phase already finished or the job is of an older generation,
+ * so that exactly the jobs that may still run do. The external id of an earlier attempt is
+ * kept: a retried attempt reconnects to it instead of starting the external work again.
+ */
+export function applyPhaseRunning(record: RunRecord, loadId: string, phase: LoadPhase, options: RunningOptions, now: Date): RunRecord {
+  const index = findPhase(record, loadId, phase);
+  const current = record.phases[index]!;
+  if (record.state === 'cancelled') {
+    throw transitionError('E_RUN_CANCELLED', record, current, `run "${record.runId}" was cancelled; phase ${loadId}/${phase} must not start`);
+  }
+  assertGeneration(record, current, options);
+  if (isTerminalPhase(current.state)) {
+    throw transitionError('E_PHASE_TERMINAL', record, current, `phase ${loadId}/${phase} of run "${record.runId}" is already ${current.state}; it runs again only after retryRun`);
+  }
+  const next = { ...current, state: 'running' as const, attempts: current.attempts + 1, startedAt: now.toISOString(), worker: options.worker };
+  delete next.endedAt;
+  return withRollup(replacePhase(record, index, next), now);
+}

@@ -1,0 +1,13 @@
+export { phaseKey } from './phase-key.js';
+export { phaseDependencies, type PhaseDependencies, type TriggerRule } from './dependencies.js';
+export { initialPhases } from './initial-phases.js';
+export { readyPhases } from './ready-phases.js';
+export { rollup, withRollup } from './rollup.js';
+export { applyPhaseSuccess } from './apply-phase-success.js';
+export { applyPhaseFailure, applyPhaseAttemptFailure } from './apply-phase-failure.js';
+export { applyPhasesQueued } from './apply-phases-queued.js';
+export { applyPhaseRunning, type RunningOptions } from './apply-phase-running.js';
+export { applyExternalId } from './apply-external-id.js';
+export { applyRunCancelled } from './apply-run-cancelled.js';
+export { applyRetry } from './apply-retry.js';
+export type { GenerationOption } from './guard-phase.js';

@@ -1,0 +1,20 @@
+import { isTerminalPhase } from '../model/states.js';
+import type { PhaseRecord } from '../model/phase-record.js';
+import type { RunRecord } from '../model/run-record.js';
+import { phaseDependencies } from './dependencies.js';
+import { phaseKey } from './phase-key.js';
+
+/** Pending phases whose trigger rule holds: what should be enqueued now. None for a cancelled run. */
+export function readyPhases(record: RunRecord): PhaseRecord[] {
+  if (record.state === 'cancelled') return [];
+  const byKey = new Map(record.phases.map((p) => [phaseKey(p.loadId, p.phase), p]));
+  return record.phases.filter((p) => {
+    if (p.state !== 'pending') return false;
+    const { rule, upstream } = phaseDependencies(record.pipeline, p.loadId, p.phase);
+    return upstream.every((key) => {
+      const state = byKey.get(key)?.state;
+      if (state === undefined) return false;
+      return rule === 'all_done' ? isTerminalPhase(state) : state === 'success';
+    });
+  });
+}

@@ -1,0 +1,29 @@
+import type { LoadPhase } from '@pipeline/core';
+import type { PhaseState } from './states.js';
+
+/** What a phase failed with: the error's stable code and its message. */
+export interface PhaseErrorInfo {
+  code: string;
+  message: string;
+}
+
+/** One phase of one load of a run. */
+export interface PhaseRecord {
+  loadId: string;
+  phase: LoadPhase;
+  state: PhaseState;
+  /** Executions started (BullMQ attempts + manual retries). */
+  attempts: number;
+  /** Bumped by `retryRun`; part of the BullMQ job id, so a retried phase gets a fresh job. */
+  generation: number;
+  queuedAt?: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** `local:<hostname>:<pid>`, an EMR step id or a statement id: stored BEFORE the worker waits on it. */
+  externalId?: string;
+  /** The phase function's JSON result. */
+  result?: unknown;
+  error?: PhaseErrorInfo;
+  /** Id of the worker that ran the latest attempt. */
+  worker?: string;
+}

@@ -1,0 +1,228 @@
+import { manualRunId, planLoads, withLogScope, type LoadPhase, type Logger, type ParamValue, type PipelineDefinition } from '@pipeline/core';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { jobOptions } from './catalog/job-options.js';
+import { JobPayloadSchema } from './catalog/job-payload.js';
+import { jobId } from './catalog/job-id.js';
+import { applyExternalId } from './dag/apply-external-id.js';
+import { applyPhaseAttemptFailure, applyPhaseFailure } from './dag/apply-phase-failure.js';
+import { applyPhaseRunning } from './dag/apply-phase-running.js';
+import { applyPhaseSuccess } from './dag/apply-phase-success.js';
+import { applyPhasesQueued } from './dag/apply-phases-queued.js';
+import { applyRetry } from './dag/apply-retry.js';
+import { applyRunCancelled } from './dag/apply-run-cancelled.js';
+import type { GenerationOption } from './dag/guard-phase.js';
+import { initialPhases } from './dag/initial-phases.js';
+import { readyPhases } from './dag/ready-phases.js';
+import { assertRunId } from './model/run-id.js';
+import type { RunRecord } from './model/run-record.js';
+import type { Trigger } from './model/states.js';
+import { toPhaseError } from './model/to-phase-error.js';
+import { cancelChannel, DEFAULT_KEY_PREFIX, QUEUE_KINDS, queueForPhase, redisPrefix, type QueueKind } from './queues/queue-names.js';
+import { RunStore } from './store/run-store.js';
+
+export interface OrchestratorOptions {
+  /** Shared connection for the store, the queues and cancel messages; the caller closes it. */
+  redis: Redis;
+  /** Namespace of the deployment. @defaultValue 'pipeline' */
+  keyPrefix?: string;
+  logger: Logger;
+  /** @defaultValue () => new Date() */
+  now?: () => Date;
+}
+
+export interface CreateRunRequest {
+  pipeline: PipelineDefinition;
+  trigger: Trigger;
+  /** The data interval `[start, end)`; null for a full refresh. */
+  interval: { start: Date; end: Date } | null;
+  params?: Record<string, ParamValue>;
+  /** Scheduled and backfill runs pass `scheduledRunId(…)`; a fresh manual id otherwise. */
+  runId?: string;
+  /** Directory transform paths are relative to. @defaultValue process.cwd() */
+  baseDir?: string;
+}
+
+export interface FailPhaseOptions extends GenerationOption {
+  /** True when no attempt is left (or the error is not retryable): the phase fails for good. */
+  final: boolean;
+}
+
+export interface MarkRunningOptions extends GenerationOption {
+  worker: string;
+  /** BullMQ's attempt number, for the log. */
+  attempt: number;
+}
+
+/**
+ * The run life cycle on BullMQ. Every state change is a compare-and-set of the run record;
+ * jobs are added after it with deterministic ids, so adding again is always safe and every
+ * path that may have lost an enqueue (a crash after the write) repairs it by adding again.
+ */
+export class Orchestrator {
+  readonly store: RunStore;
+  readonly keyPrefix: string;
+  private readonly redis: Redis;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private readonly queues: Record<QueueKind, Queue>;
+
+  constructor(options: OrchestratorOptions) {
+    this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    this.redis = options.redis;
+    this.logger = options.logger;
+    this.now = options.now ?? (() => new Date());
+    this.store = new RunStore(options.redis, { keyPrefix: this.keyPrefix });
+    const prefix = redisPrefix(this.keyPrefix);
+    this.queues = Object.fromEntries(QUEUE_KINDS.map((kind) => [kind, new Queue(kind, { connection: options.redis, prefix })])) as Record<QueueKind, Queue>;
+  }
+
+  /** The BullMQ queue of one kind (for inspection; jobs are added through this class). */
+  queue(kind: QueueKind): Queue {
+    return this.queues[kind];
+  }
+
+  /**
+   * Creates the run and enqueues its first phases. When a run with this id exists (another
+   * scheduler replica was first) the existing record is returned and nothing new is enqueued.
+   */
+  async createRun(request: CreateRunRequest): Promise<RunRecord> {
+    return (await this.createOrGetRun(request)).record;
+  }
+
+  /** `createRun`, also saying whether this call created the run. */
+  async createOrGetRun(request: CreateRunRequest): Promise<{ record: RunRecord; created: boolean }> {
+    const now = this.now();
+    const runId = request.runId ?? manualRunId(request.pipeline.id, now);
+    assertRunId(runId);
+    const existing = await this.store.get(runId);
+    if (existing) return { record: await this.enqueueQueued(existing), created: false };
+    const record = this.newRecord(runId, request, now);
+    if (!(await this.store.create(record))) {
+      return { record: await this.enqueueQueued(await this.store.require(runId)), created: false };
+    }
+    this.runLogger(record).info({ trigger: record.trigger, intervalStart: record.intervalStart }, 'run created');
+    return { record: await this.enqueueQueued(record), created: true };
+  }
+
+  /**
+   * The hand-off: records the phase's success and result, then enqueues what became ready. The
+   * worker calls it BEFORE its job completes; after a crash in between, the stalled job is
+   * retried, finds the phase `success` and calls this again, which only re-adds the ready
+   * phases' jobs (a no-op for those already added).
+   */
+  async completePhase(runId: string, loadId: string, phase: LoadPhase, result: unknown, options: GenerationOption = {}): Promise<RunRecord> {
+    const record = await this.store.update(runId, (r) => this.queueReady(applyPhaseSuccess(r, loadId, phase, result, this.now(), options)));
+    this.runLogger(record).info({ loadId, phase, runState: record.state }, 'phase succeeded');
+    return this.enqueueQueued(record);
+  }
+
+  /**
+   * Records a failed attempt. Not final: the phase waits for the queue's retry. Final: the phase
+   * fails, what can no longer run is marked upstream_failed, and cleanup is enqueued.
+   */
+  async failPhase(runId: string, loadId: string, phase: LoadPhase, error: unknown, options: FailPhaseOptions): Promise<RunRecord> {
+    const info = toPhaseError(error);
+    const now = this.now();
+    const record = await this.store.update(runId, (r) =>
+      options.final ? this.queueReady(applyPhaseFailure(r, loadId, phase, info, now, options)) : applyPhaseAttemptFailure(r, loadId, phase, info, now, options),
+    );
+    this.runLogger(record).warn({ loadId, phase, final: options.final, code: info.code, runState: record.state }, options.final ? 'phase failed' : 'phase attempt failed');
+    return this.enqueueQueued(record);
+  }
+
+  /** A worker starts an attempt. Throws PhaseTransitionError when the phase must not run (cancelled, finished, stale). */
+  async markRunning(runId: string, loadId: string, phase: LoadPhase, options: MarkRunningOptions): Promise<RunRecord> {
+    const record = await this.store.update(runId, (r) => applyPhaseRunning(r, loadId, phase, options, this.now()));
+    this.runLogger(record).info({ loadId, phase, worker: options.worker, attempt: options.attempt }, 'phase running');
+    return record;
+  }
+
+  /** Stores the external job's id; the worker calls it BEFORE waiting, so a retry can reconnect. */
+  async setExternalId(runId: string, loadId: string, phase: LoadPhase, externalId: string, options: GenerationOption = {}): Promise<RunRecord> {
+    const record = await this.store.update(runId, (r) => applyExternalId(r, loadId, phase, externalId, options));
+    this.runLogger(record).info({ loadId, phase, externalId }, 'external job recorded');
+    return record;
+  }
+
+  /**
+   * Cancels the run: the run and its unfinished phases become `cancelled`, their waiting and
+   * delayed jobs are removed, and the run id is published on `{prefix}:cancel` so that a worker
+   * running one of its phases aborts it. A finished run is returned unchanged. Calling it again
+   * on a cancelled run repeats the removal and the message.
+   */
+  async cancelRun(runId: string): Promise<RunRecord> {
+    const record = await this.store.update(runId, (r) => applyRunCancelled(r, this.now()));
+    if (record.state !== 'cancelled') return record;
+    const cancelled = record.phases.filter((p) => p.state === 'cancelled');
+    await Promise.all(cancelled.map((p) => this.queues[queueForPhase(p.phase)].remove(jobId({ runId, loadId: p.loadId, phase: p.phase, generation: p.generation }))));
+    await this.redis.publish(cancelChannel(this.keyPrefix), runId);
+    this.runLogger(record).info({ phases: cancelled.length }, 'run cancelled');
+    return record;
+  }
+
+  /** Retries a failed or cancelled run (see `applyRetry` for what runs again) and enqueues what is ready. */
+  async retryRun(runId: string): Promise<RunRecord> {
+    const record = await this.store.update(runId, (r) => this.queueReady(applyRetry(r, this.now())));
+    this.runLogger(record).info('run retried');
+    return this.enqueueQueued(record);
+  }
+
+  /**
+   * Marks ready phases queued and (re-)adds the jobs of every queued phase: the repair for a
+   * hand-off lost before its jobs were added. Safe at any time.
+   */
+  async enqueueReady(runId: string): Promise<RunRecord> {
+    return this.enqueueQueued(await this.store.update(runId, (r) => this.queueReady(r)));
+  }
+
+  /** Closes the queues; the Redis connection belongs to the caller. */
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.queues).map((q) => q.close()));
+  }
+
+  private newRecord(runId: string, request: CreateRunRequest, now: Date): RunRecord {
+    const loads = planLoads({
+      runId,
+      pipeline: request.pipeline,
+      interval: request.interval,
+      ...(request.params ? { params: request.params } : {}),
+      ...(request.baseDir ? { baseDir: request.baseDir } : {}),
+    });
+    const record: RunRecord = {
+      runId,
+      pipelineId: request.pipeline.id,
+      trigger: request.trigger,
+      state: 'queued',
+      intervalStart: request.interval?.start.toISOString() ?? null,
+      intervalEnd: request.interval?.end.toISOString() ?? null,
+      params: { ...request.params },
+      createdAt: now.toISOString(),
+      pipeline: request.pipeline,
+      transformPaths: Object.fromEntries(loads.map((l) => [l.load.id, l.transformPath])),
+      phases: initialPhases(request.pipeline),
+      version: 1,
+    };
+    return this.queueReady(record, now);
+  }
+
+  private queueReady(record: RunRecord, now: Date = this.now()): RunRecord {
+    return applyPhasesQueued(record, readyPhases(record), now);
+  }
+
+  private async enqueueQueued(record: RunRecord): Promise<RunRecord> {
+    if (record.state === 'cancelled') return record;
+    const queued = record.phases.filter((p) => p.state === 'queued');
+    await Promise.all(
+      queued.map((p) => {
+        const payload = JobPayloadSchema.parse({ runId: record.runId, loadId: p.loadId, phase: p.phase, generation: p.generation });
+        return this.queues[queueForPhase(p.phase)].add(p.phase, payload, jobOptions(payload));
+      }),
+    );
+    return record;
+  }
+
+  private runLogger(record: RunRecord): Logger {
+    return withLogScope(this.logger, { runId: record.runId, pipelineId: record.pipelineId });
+  }
+}

@@ -1,0 +1,29 @@
+import { DEFAULT_KEY_PREFIX, redisPrefix } from '../queues/queue-names.js';
+
+/** The run store's Redis keys, all under `{<keyPrefix>}:` so they share the queues' cluster slot. */
+export interface RunKeys {
+  /** `{<keyPrefix>}` */
+  prefix: string;
+  /** JSON RunRecord. */
+  run(runId: string): string;
+  /** ZSET of a pipeline's run ids, scored by interval start (created time for a full refresh). */
+  runs(pipelineId: string): string;
+  /** SET of a pipeline's non-terminal run ids: what maxActiveRuns counts. */
+  active(pipelineId: string): string;
+  /** SET of paused pipeline ids. */
+  paused: string;
+  /** HASH of a pipeline's scheduling progress (`lastIntervalEnd`). */
+  sched(pipelineId: string): string;
+}
+
+export function runKeys(keyPrefix: string = DEFAULT_KEY_PREFIX): RunKeys {
+  const prefix = redisPrefix(keyPrefix);
+  return {
+    prefix,
+    run: (runId) => `${prefix}:run:${runId}`,
+    runs: (pipelineId) => `${prefix}:runs:${pipelineId}`,
+    active: (pipelineId) => `${prefix}:active:${pipelineId}`,
+    paused: `${prefix}:paused`,
+    sched: (pipelineId) => `${prefix}:sched:${pipelineId}`,
+  };
+}

@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { initialPhases } from '../dag/initial-phases.js';
+import { RunConflictError } from '../errors/run-conflict-error.js';
+import { RunNotFoundError } from '../errors/run-not-found-error.js';
+import type { RunRecord } from '../model/run-record.js';
+import { createRedisTestContext, type RedisTestContext } from '../testing/redis-test-context.js';
+import { testPipeline } from '../testing/test-pipeline.js';
+import { RunStore } from './run-store.js';
+
+function record(runId: string, overrides: Partial<RunRecord> = {}): RunRecord {
+  const pipeline = testPipeline();
+  return {
+    runId,
+    pipelineId: pipeline.id,
+    trigger: 'schedule',
+    state: 'queued',
+    intervalStart: '2026-01-01T00:00:00.000Z',
+    intervalEnd: '2026-01-02T00:00:00.000Z',
+    params: {},
+    createdAt: '2026-01-02T00:05:00.000Z',
+    pipeline,
+    transformPaths: { a: null, b: null, e: null },
+    phases: initialPhases(pipeline),
+    version: 1,
+    ...overrides,
+  };
+}
+
+describe('RunStore', () => {
+  let ctx: RedisTestContext;
+  let store: RunStore;
+  beforeEach(async () => {
+    ctx = await createRedisTestContext();
+    store = ctx.orchestrator.store;
+  });
+  afterEach(async () => ctx.teardown());
+
+  it('creates a run exactly once under concurrent creates, with its indexes', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.create(record('orders.scheduled.x', { params: { writer: i } }))));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = results.indexOf(true);
+    expect((await store.get('orders.scheduled.x'))?.params).toEqual({ writer: winner });
+    expect(await ctx.redis.zcard(store.keys.runs('orders'))).toBe(1);
+    expect(await store.activeCount('orders')).toBe(1);
+  });
+
+  it('loses no update when many writers update the same run at once', async () => {
+    await store.create(record('orders.scheduled.x'));
+    const writers = 20;
+    await Promise.all(
+      Array.from({ length: writers }, (_, i) => store.update('orders.scheduled.x', (r) => ({ ...r, params: { ...r.params, [`w${i}`]: i } }))),
+    );
+    const stored = await store.require('orders.scheduled.x');
+    expect(Object.keys(stored.params)).toHaveLength(writers);
+    expect(stored.version).toBe(1 + writers);
+  });
+
+  it('writes nothing when the update function returns its argument', async () => {
+    await store.create(record('orders.scheduled.x'));
+    const same = await store.update('orders.scheduled.x', (r) => r);
+    expect(same.version).toBe(1);
+    expect((await store.require('orders.scheduled.x')).version).toBe(1);
+  });
+
+  it('gives up with RunConflictError when the run keeps changing', async () => {
+    await store.create(record('orders.scheduled.x'));
+    const impatient = new RunStore(ctx.redis, { keyPrefix: ctx.keyPrefix, maxUpdateTries: 2 });
+    const racing = impatient.update('orders.scheduled.x', (r) => {
+      void ctx.redis.set(store.keys.run(r.runId), JSON.stringify({ ...r, version: r.version + 100 }));
+      return { ...r, params: { lost: true } };
+    });
+    await expect(racing).rejects.toBeInstanceOf(RunConflictError);
+  });
+
+  it('refuses to update a run that does not exist', async () => {
+    await expect(store.update('orders.manual.nothing', (r) => r)).rejects.toBeInstanceOf(RunNotFoundError);
+  });
+
+  it('leaves the active set when the run finishes', async () => {
+    await store.create(record('orders.scheduled.x'));
+    await store.update('orders.scheduled.x', (r) => ({ ...r, state: 'success' }));
+    expect(await store.activeCount('orders')).toBe(0);
+    await store.update('orders.scheduled.x', (r) => ({ ...r, state: 'queued' }));
+    expect(await store.activeRunIds('orders')).toEqual(['orders.scheduled.x']);
+  });
+
+  it('lists runs newest interval first, page by page', async () => {
+    for (const day of ['01', '02', '03']) {
+      await store.create(record(`orders.scheduled.${day}`, { intervalStart: `2026-01-${day}T00:00:00.000Z` }));
+    }
+    expect((await store.list('orders')).map((r) => r.runId)).toEqual(['orders.scheduled.03', 'orders.scheduled.02', 'orders.scheduled.01']);
+    const page = await store.list('orders', { limit: 2, before: new Date('2026-01-03T00:00:00Z') });
+    expect(page.map((r) => r.runId)).toEqual(['orders.scheduled.02', 'orders.scheduled.01']);
+  });
+
+  it('persists pause state and scheduling progress', async () => {
+    expect(await store.isPaused('orders')).toBe(false);
+    await store.pause('orders');
+    expect(await store.isPaused('orders')).toBe(true);
+    expect(await store.pausedPipelines()).toEqual(['orders']);
+    await store.resume('orders');
+    expect(await store.isPaused('orders')).toBe(false);
+    expect(await store.lastScheduledEnd('orders')).toBeNull();
+    await store.setLastScheduledEnd('orders', '2026-01-02T00:00:00.000Z');
+    expect(await store.lastScheduledEnd('orders')).toBe('2026-01-02T00:00:00.000Z');
+  });
+
+  it('prunes finished runs created before the cutoff, never active ones', async () => {
+    await store.create(record('orders.scheduled.old-done', { state: 'success', createdAt: '2026-01-01T00:00:00.000Z' }));
+    await store.create(record('orders.scheduled.old-active', { createdAt: '2026-01-01T00:00:00.000Z' }));
+    await store.create(record('orders.scheduled.new-done', { state: 'failed', createdAt: '2026-03-01T00:00:00.000Z' }));
+    expect(await store.prune(new Date('2026-02-01T00:00:00Z'))).toBe(1);
+    expect(await store.get('orders.scheduled.old-done')).toBeNull();
+    expect(await store.get('orders.scheduled.old-active')).not.toBeNull();
+    expect(await store.get('orders.scheduled.new-done')).not.toBeNull();
+    expect(await ctx.redis.zrange(store.keys.runs('orders'), 0, -1)).not.toContain('orders.scheduled.old-done');
+  });
+});

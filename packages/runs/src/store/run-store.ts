@@ -1,0 +1,176 @@
+import type { Redis } from 'ioredis';
+import { RunConflictError } from '../errors/run-conflict-error.js';
+import { RunNotFoundError } from '../errors/run-not-found-error.js';
+import type { RunRecord } from '../model/run-record.js';
+import { isTerminalRun } from '../model/states.js';
+import { DEFAULT_KEY_PREFIX } from '../queues/queue-names.js';
+import { LuaScript } from './lua-script.js';
+import { runKeys, type RunKeys } from './run-keys.js';
+
+export interface RunStoreOptions {
+  /** Namespace of the deployment; keys live under `{<keyPrefix>}:`. @defaultValue 'pipeline' */
+  keyPrefix?: string;
+  /** Compare-and-set tries before `update` gives up with RunConflictError. @defaultValue 100 */
+  maxUpdateTries?: number;
+}
+
+export interface ListOptions {
+  /** @defaultValue 50 */
+  limit?: number;
+  /** Only runs scored strictly before this instant (interval start, or created time for a full refresh): the next page. */
+  before?: Date;
+}
+
+const SCHED_LAST_END = 'lastIntervalEnd';
+
+/** Where a run sits in its pipeline's index: by data interval, or creation for a full refresh. */
+function scoreOf(record: RunRecord): number {
+  return Date.parse(record.intervalStart ?? record.createdAt);
+}
+
+/**
+ * Runs in Redis. Every write is atomic: `create` stores and indexes in one Lua script (SET NX),
+ * `update` is an optimistic read–modify–compare-and-set on the record's `version`.
+ */
+export class RunStore {
+  readonly keys: RunKeys;
+  private readonly redis: Redis;
+  private readonly maxUpdateTries: number;
+  private readonly createScript = new LuaScript('create-run');
+  private readonly casScript = new LuaScript('cas-run');
+  private readonly deleteScript = new LuaScript('delete-run');
+
+  constructor(redis: Redis, options: RunStoreOptions = {}) {
+    this.redis = redis;
+    this.keys = runKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+    this.maxUpdateTries = options.maxUpdateTries ?? 100;
+  }
+
+  /** Stores a new run; false (and nothing written) when a run with its id exists already. */
+  async create(record: RunRecord): Promise<boolean> {
+    const { keys } = this;
+    const created = await this.createScript.run(
+      this.redis,
+      [keys.run(record.runId), keys.runs(record.pipelineId), keys.active(record.pipelineId)],
+      [JSON.stringify(record), scoreOf(record), record.runId, isTerminalRun(record.state) ? '0' : '1'],
+    );
+    return created === 1;
+  }
+
+  async get(runId: string): Promise<RunRecord | null> {
+    const json = await this.redis.get(this.keys.run(runId));
+    return json === null ? null : (JSON.parse(json) as RunRecord);
+  }
+
+  /** Like `get`, but a missing run is a RunNotFoundError. */
+  async require(runId: string): Promise<RunRecord> {
+    const record = await this.get(runId);
+    if (!record) throw new RunNotFoundError(runId);
+    return record;
+  }
+
+  /**
+   * Reads the run, applies the pure `fn` and writes the result only if nobody wrote in between;
+   * on a conflict it reads again and re-applies `fn`, so `fn` must depend on its argument alone.
+   * When `fn` returns its argument unchanged (the same object) nothing is written. Errors from
+   * `fn` propagate and nothing is written.
+   */
+  async update(runId: string, fn: (record: RunRecord) => RunRecord): Promise<RunRecord> {
+    const { keys } = this;
+    for (let tries = 1; tries <= this.maxUpdateTries; tries++) {
+      const current = await this.require(runId);
+      const changed = fn(current);
+      if (changed === current) return current;
+      const next: RunRecord = { ...changed, version: current.version + 1 };
+      const written = await this.casScript.run(
+        this.redis,
+        [keys.run(runId), keys.active(current.pipelineId)],
+        [current.version, JSON.stringify(next), runId, isTerminalRun(next.state) ? '0' : '1'],
+      );
+      if (written === 1) return next;
+      if (written === -1) throw new RunNotFoundError(runId);
+    }
+    throw new RunConflictError(runId, this.maxUpdateTries);
+  }
+
+  /** A pipeline's runs, newest interval first. */
+  async list(pipelineId: string, options: ListOptions = {}): Promise<RunRecord[]> {
+    const max = options.before ? `(${options.before.getTime()}` : '+inf';
+    const ids = await this.redis.zrevrangebyscore(this.keys.runs(pipelineId), max, '-inf', 'LIMIT', 0, options.limit ?? 50);
+    if (ids.length === 0) return [];
+    const jsons = await this.redis.mget(ids.map((id) => this.keys.run(id)));
+    return jsons.flatMap((json) => (json === null ? [] : [JSON.parse(json) as RunRecord]));
+  }
+
+  /** Non-terminal runs of the pipeline: what `schedule.maxActiveRuns` limits. */
+  async activeCount(pipelineId: string): Promise<number> {
+    return this.redis.scard(this.keys.active(pipelineId));
+  }
+
+  async activeRunIds(pipelineId: string): Promise<string[]> {
+    return this.redis.smembers(this.keys.active(pipelineId));
+  }
+
+  async pause(pipelineId: string): Promise<void> {
+    await this.redis.sadd(this.keys.paused, pipelineId);
+  }
+
+  async resume(pipelineId: string): Promise<void> {
+    await this.redis.srem(this.keys.paused, pipelineId);
+  }
+
+  async isPaused(pipelineId: string): Promise<boolean> {
+    return (await this.redis.sismember(this.keys.paused, pipelineId)) === 1;
+  }
+
+  async pausedPipelines(): Promise<string[]> {
+    return this.redis.smembers(this.keys.paused);
+  }
+
+  /** End (ISO) of the last interval the scheduler created a run for; null before the first. */
+  async lastScheduledEnd(pipelineId: string): Promise<string | null> {
+    return this.redis.hget(this.keys.sched(pipelineId), SCHED_LAST_END);
+  }
+
+  async setLastScheduledEnd(pipelineId: string, intervalEnd: string): Promise<void> {
+    await this.redis.hset(this.keys.sched(pipelineId), SCHED_LAST_END, intervalEnd);
+  }
+
+  /**
+   * Retention: deletes finished runs created before `olderThan`, across every pipeline of the
+   * deployment. Active runs are never pruned, nor a run that changes while being pruned.
+   * Returns how many runs were deleted.
+   */
+  async prune(olderThan: Date): Promise<number> {
+    const cutoff = olderThan.getTime();
+    const runsPrefix = this.keys.runs('');
+    let pruned = 0;
+    let cursor = '0';
+    do {
+      const [next, indexKeys] = await this.redis.scan(cursor, 'MATCH', `${runsPrefix}*`, 'COUNT', 100);
+      cursor = next;
+      for (const indexKey of indexKeys) pruned += await this.pruneIndex(indexKey.slice(runsPrefix.length), cutoff);
+    } while (cursor !== '0');
+    return pruned;
+  }
+
+  private async pruneIndex(pipelineId: string, cutoff: number): Promise<number> {
+    const { keys } = this;
+    let pruned = 0;
+    // Scores are interval starts, which precede creation for scheduled and backfill runs, so
+    // runs created before the cutoff score below it (a manual run for a future interval waits
+    // until its interval start passes the cutoff); creation time decides.
+    const ids = await this.redis.zrangebyscore(keys.runs(pipelineId), '-inf', `(${cutoff}`);
+    for (const runId of ids) {
+      const record = await this.get(runId);
+      if (!record) {
+        await this.redis.zrem(keys.runs(pipelineId), runId);
+        continue;
+      }
+      if (!isTerminalRun(record.state) || Date.parse(record.createdAt) >= cutoff) continue;
+      const deleted = await this.deleteScript.run(this.redis, [keys.run(runId), keys.runs(pipelineId), keys.active(pipelineId)], [record.version, runId]);
+      if (deleted === 1) pruned++;
+    }
+    return pruned;
+  }
+}

@@ -1,0 +1,234 @@
+import { EventEmitter, once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLogger, parsePipeline, scheduledRunId, type PipelineDefinition } from '@pipeline/core';
+import { Orchestrator, type RunStore } from '@pipeline/runs';
+import { uniqueName } from '@pipeline/testing';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backfill } from './backfill.js';
+import { BackfillQueue } from './backfill-queue.js';
+import { startScheduler, type Scheduler, type SchedulerOptions, type TickReport } from './start-scheduler.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const logger = createLogger({ level: 'silent' });
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+interface ScheduleYaml {
+  cron: string;
+  catchup: boolean;
+  start?: string;
+  maxActiveRuns: number;
+  timezone?: string;
+}
+
+function definitionText(id: string, schedule: ScheduleYaml): string {
+  return `id: ${id}
+schedule: ${JSON.stringify({ timezone: 'UTC', ...schedule })}
+loads:
+  - id: main
+    source: { table: public.src, incrementalColumn: updated_at }
+    target: { table: public.dst, key: [id] }
+`;
+}
+
+describe('scheduler against Redis', () => {
+  let keyPrefix: string;
+  let dir: string;
+  let connections: Redis[];
+  let schedulers: Scheduler[];
+  let orchestrator: Orchestrator;
+  let store: RunStore;
+
+  const connect = () => {
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    connections.push(redis);
+    return redis;
+  };
+
+  async function define(id: string, schedule: ScheduleYaml): Promise<PipelineDefinition> {
+    const text = definitionText(id, schedule);
+    await writeFile(path.join(dir, `${id}.yaml`), text);
+    return parsePipeline(`${id}.yaml`, text);
+  }
+
+  function start(options: Partial<SchedulerOptions> & Pick<SchedulerOptions, 'now'>): Scheduler {
+    const scheduler = startScheduler({ config: { pipelinesDir: dir }, redis: connect(), keyPrefix, logger, ...options });
+    schedulers.push(scheduler);
+    return scheduler;
+  }
+
+  /** Every run of the pipeline, oldest interval first. */
+  async function runIds(pipelineId: string): Promise<string[]> {
+    return (await store.list(pipelineId, { limit: 10_000 })).map((r) => r.runId).reverse();
+  }
+
+  const createdIn = (reports: TickReport[]) => reports.flatMap((r) => r.pipelines.flatMap((p) => p.created));
+  const series = (pipelineId: string, first: Date, step: number, count: number) => Array.from({ length: count }, (_, i) => scheduledRunId(pipelineId, new Date(first.getTime() + i * step)));
+
+  beforeEach(async () => {
+    keyPrefix = uniqueName('sched');
+    dir = await mkdtemp(path.join(tmpdir(), 'scheduler-int-'));
+    connections = [];
+    schedulers = [];
+    orchestrator = new Orchestrator({ redis: connect(), keyPrefix, logger });
+    store = orchestrator.store;
+  });
+
+  afterEach(async () => {
+    await Promise.all(schedulers.map((s) => s.stop()));
+    await orchestrator.close();
+    const redis = connections[0]!;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${keyPrefix}}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+    await Promise.all(connections.map((c) => c.quit()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('three replicas on their own timers create each minute’s run exactly once, in order, within maxActiveRuns', async () => {
+    const first = new Date('2026-01-01T00:00:00Z');
+    const count = 30;
+    const now = new Date(first.getTime() + count * MINUTE + 30_000);
+    await define('minutely', { cron: '* * * * *', catchup: true, start: first.toISOString(), maxActiveRuns: 2 });
+    const expected = series('minutely', first, MINUTE, count);
+    const reports: TickReport[] = [];
+    const ticks = new EventEmitter();
+    for (let i = 0; i < 3; i++) {
+      start({ tickMs: 2, now: () => now, onTick: (report) => (reports.push(report), ticks.emit('tick')) });
+    }
+
+    let cancelled = 0;
+    for (;;) {
+      await once(ticks, 'tick');
+      const ids = await runIds('minutely');
+      // Runs end only when this test cancels them, so everything else listed is still active.
+      expect(ids.length - cancelled).toBeLessThanOrEqual(2);
+      expect(ids).toEqual(expected.slice(0, ids.length));
+      for (const runId of ids.slice(cancelled)) await orchestrator.cancelRun(runId);
+      cancelled = ids.length;
+      if (ids.length === count) break;
+    }
+    for (let i = 0; i < 6; i++) await once(ticks, 'tick');
+
+    expect(await runIds('minutely')).toEqual(expected);
+    const created = createdIn(reports);
+    expect(created).toHaveLength(count);
+    expect([...created].sort()).toEqual(expected);
+    const records = await store.list('minutely', { limit: 100 });
+    expect(records.every((r) => r.trigger === 'schedule')).toBe(true);
+    expect(records.map((r) => Date.parse(r.intervalEnd!) - Date.parse(r.intervalStart!))).toEqual(Array(count).fill(MINUTE));
+  });
+
+  it('two replicas ticking at the same moments as the clock moves create every hour once, oldest first, never more than maxActiveRuns', async () => {
+    const first = new Date('2026-03-01T00:00:00Z');
+    const hours = 48;
+    let clock = new Date(first.getTime() + HOUR);
+    await define('hourly', { cron: '0 * * * *', catchup: true, start: first.toISOString(), maxActiveRuns: 3 });
+    const expected = series('hourly', first, HOUR, hours);
+    const reports: TickReport[] = [];
+    const replicas = [0, 1].map(() => start({ tickMs: 3_600_000, now: () => clock, onTick: (report) => void reports.push(report) }));
+
+    let finished = 0;
+    for (let round = 0; finished < hours; round++) {
+      clock = new Date(Math.min(clock.getTime() + 2 * HOUR, first.getTime() + hours * HOUR));
+      await Promise.all(replicas.map((r) => r.tick()));
+      const ids = await runIds('hourly');
+      const due = Math.min(hours, (clock.getTime() - first.getTime()) / HOUR);
+      expect(ids.length - finished).toBeLessThanOrEqual(3);
+      expect(ids).toEqual(expected.slice(0, ids.length));
+      // Finishing one run a round keeps the limit binding while the backlog grows.
+      if (ids.length > finished) await orchestrator.cancelRun(ids[finished]!);
+      finished += ids.length > finished ? 1 : 0;
+      expect(ids.length).toBeLessThanOrEqual(due);
+      expect(round).toBeLessThan(200);
+    }
+
+    expect(await runIds('hourly')).toEqual(expected);
+    expect([...createdIn(reports)].sort()).toEqual(expected);
+    expect(reports.flatMap((r) => r.pipelines).some((p) => p.status === 'busy')).toBe(true);
+  });
+
+  it('creates nothing for a paused pipeline and resumes where it stopped', async () => {
+    const first = new Date('2026-01-01T00:00:00Z');
+    await define('paused', { cron: '0 * * * *', catchup: true, start: first.toISOString(), maxActiveRuns: 5 });
+    await store.pause('paused');
+    const scheduler = start({ tickMs: 3_600_000, now: () => new Date(first.getTime() + 3 * HOUR) });
+    const report = await scheduler.tick();
+    expect(report.pipelines).toEqual([{ pipelineId: 'paused', status: 'paused', created: [], retried: [] }]);
+    expect(await runIds('paused')).toEqual([]);
+    await store.resume('paused');
+    await scheduler.tick();
+    expect(await runIds('paused')).toEqual(series('paused', first, HOUR, 3));
+  });
+
+  it('creates only the latest interval without catchup, once', async () => {
+    await define('latest', { cron: '0 2 * * *', catchup: false, start: '2026-01-01T00:00:00Z', maxActiveRuns: 5 });
+    const scheduler = start({ tickMs: 3_600_000, now: () => new Date('2026-01-10T12:00:00Z') });
+    await scheduler.tick();
+    await scheduler.tick();
+    expect(await runIds('latest')).toEqual([scheduledRunId('latest', new Date('2026-01-09T02:00:00Z'))]);
+  });
+
+  it('follows definition files edited while it runs, and keeps the last good one when an edit breaks it', async () => {
+    const first = new Date('2026-01-01T00:00:00Z');
+    let clock = new Date(first.getTime() + HOUR);
+    await define('alpha', { cron: '0 * * * *', catchup: true, start: first.toISOString(), maxActiveRuns: 10 });
+    const scheduler = start({ tickMs: 3_600_000, now: () => clock });
+    await scheduler.tick();
+    expect(await runIds('alpha')).toHaveLength(1);
+
+    await define('beta', { cron: '0 * * * *', catchup: true, start: first.toISOString(), maxActiveRuns: 10 });
+    await writeFile(path.join(dir, 'alpha.yaml'), 'id: alpha\nschedule: { cron: "not a cron" }\n');
+    clock = new Date(first.getTime() + 3 * HOUR);
+    const report = await scheduler.tick();
+    expect(report.errors).toEqual([]);
+    expect(await runIds('alpha')).toEqual(series('alpha', first, HOUR, 3));
+    expect(await runIds('beta')).toEqual(series('beta', first, HOUR, 3));
+  });
+
+  it('runs a backfill through later ticks within maxActiveRuns, retrying failed intervals and reprocessing with .rN ids', async () => {
+    const pipeline = await define('daily', { cron: '0 0 * * *', catchup: false, start: '2030-01-01T00:00:00Z', maxActiveRuns: 1 });
+    const day = (d: number) => new Date(Date.UTC(2026, 0, d));
+    const interval = (d: number) => ({ start: day(d), end: day(d + 1) });
+    const now = new Date('2026-02-01T00:00:00Z');
+    await orchestrator.createRun({ pipeline, trigger: 'schedule', interval: interval(2), runId: scheduledRunId('daily', day(2)) });
+    await orchestrator.cancelRun(scheduledRunId('daily', day(2)));
+    const failing = scheduledRunId('daily', day(3));
+    await orchestrator.createRun({ pipeline, trigger: 'schedule', interval: interval(3), runId: failing });
+    await orchestrator.failPhase(failing, 'main', 'extract-transform', new Error('source unreachable'), { final: true });
+    await orchestrator.completePhase(failing, 'main', 'cleanup', {});
+    expect((await store.get(failing))?.state).toBe('failed');
+
+    const result = await backfill({ redis: connect(), keyPrefix, pipeline, from: day(1), to: day(5), reprocess: 'failed', now });
+    expect(result.queued.map((e) => [e.runId, e.action])).toEqual([
+      [scheduledRunId('daily', day(1)), 'create'],
+      [failing, 'retry'],
+      [scheduledRunId('daily', day(4)), 'create'],
+    ]);
+    expect(result.skipped.map((s) => [s.runId, s.reason])).toEqual([[scheduledRunId('daily', day(2)), 'not-failed']]);
+
+    const reports: TickReport[] = [];
+    const scheduler = start({ tickMs: 3_600_000, now: () => now, onTick: (report) => void reports.push(report) });
+    const acted = () => reports.flatMap((r) => r.pipelines.flatMap((p) => [...p.created, ...p.retried]));
+    for (let i = 0; i < 10 && acted().length < 3; i++) {
+      await scheduler.tick();
+      expect(await store.activeCount('daily')).toBeLessThanOrEqual(1);
+      for (const runId of await store.activeRunIds('daily')) await orchestrator.cancelRun(runId);
+    }
+    expect(reports.every((r) => r.pipelines.every((p) => p.created.length + p.retried.length <= 1))).toBe(true);
+    expect(acted()).toEqual([scheduledRunId('daily', day(1)), failing, scheduledRunId('daily', day(4))]);
+    expect((await store.get(scheduledRunId('daily', day(1))))?.trigger).toBe('backfill');
+    expect(await new BackfillQueue(connections[0]!, keyPrefix).count('daily')).toBe(0);
+
+    const again = await backfill({ redis: connect(), keyPrefix, pipeline, from: day(1), to: day(3), reprocess: 'all', now });
+    expect(again.queued.map((e) => e.runId)).toEqual([`${scheduledRunId('daily', day(1))}.r1`, `${scheduledRunId('daily', day(2))}.r1`]);
+    await scheduler.tick();
+    expect(await store.activeRunIds('daily')).toEqual([`${scheduledRunId('daily', day(1))}.r1`]);
+  });
+});

@@ -1,0 +1,102 @@
+import type { Config, Logger } from '@pipeline/core';
+import { Orchestrator } from '@pipeline/runs';
+import type { Redis } from 'ioredis';
+import { DefinitionSet } from '../definitions/definition-set.js';
+import { BackfillQueue } from './backfill-queue.js';
+import { tickPipeline, type PipelineTickResult, type TickContext } from './tick-pipeline.js';
+
+export interface SchedulerOptions {
+  /** `pipelinesDir` is watched: definitions are reread when a file's modification time changes. */
+  config: Pick<Config, 'pipelinesDir'>;
+  /** Used for run state, the scheduler's own keys and the queues; the caller closes it. */
+  redis: Redis;
+  /** @defaultValue "pipeline" */
+  keyPrefix?: string;
+  logger: Logger;
+  /** Pause between the end of one tick and the start of the next. @defaultValue 5000 */
+  tickMs?: number;
+  /** The clock intervals are computed against. @defaultValue () => new Date() */
+  now?: () => Date;
+  /** Lease of the per-pipeline lock a tick holds while creating runs. @defaultValue 30000 */
+  leaseMs?: number;
+  /** Called after every tick, automatic or through `tick()`. */
+  onTick?: (report: TickReport) => void;
+}
+
+export interface TickReport {
+  now: Date;
+  pipelines: PipelineTickResult[];
+  /** Pipelines whose tick failed; they are tried again on the next tick. */
+  errors: { pipelineId: string; error: unknown }[];
+}
+
+export interface Scheduler {
+  /** Runs one tick now, after any tick in progress; resolves with what it did. */
+  tick(): Promise<TickReport>;
+  /** Stops ticking, waits for a tick in progress, closes the queues it opened. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts ticking at once and every `tickMs` after. Each tick rereads changed definitions and,
+ * for every scheduled pipeline that is not paused, creates the runs that are due (see
+ * `tickPipeline`). Any number of replicas may run against the same Redis and key prefix.
+ */
+export function startScheduler(options: SchedulerOptions): Scheduler {
+  const { redis, logger, tickMs = 5000, now = () => new Date(), leaseMs = 30_000, onTick } = options;
+  const keyPrefix = options.keyPrefix ?? 'pipeline';
+  const definitions = new DefinitionSet(options.config.pipelinesDir, logger);
+  const orchestrator = new Orchestrator({ redis, keyPrefix, logger, now });
+  const ctx: TickContext = { redis, keyPrefix, logger, leaseMs, orchestrator, backfills: new BackfillQueue(redis, keyPrefix) };
+
+  async function runTick(): Promise<TickReport> {
+    const at = now();
+    const report: TickReport = { now: at, pipelines: [], errors: [] };
+    const pipelines = (await definitions.refresh()).filter((p) => p.schedule !== undefined);
+    await Promise.all(
+      pipelines.map(async (pipeline) => {
+        try {
+          report.pipelines.push(await tickPipeline(ctx, pipeline, at));
+        } catch (error) {
+          report.errors.push({ pipelineId: pipeline.id, error });
+          logger.error({ err: error, pipelineId: pipeline.id }, 'scheduler tick failed for this pipeline; trying again next tick');
+        }
+      }),
+    );
+    onTick?.(report);
+    return report;
+  }
+
+  let chain: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  function tick(): Promise<TickReport> {
+    const next = chain.then(runTick);
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
+  async function loop(): Promise<void> {
+    try {
+      await tick();
+    } catch (err) {
+      logger.error({ err }, 'scheduler tick failed; trying again next tick');
+    }
+    if (!stopped) timer = setTimeout(() => void loop(), tickMs);
+  }
+
+  timer = setTimeout(() => void loop(), 0);
+  logger.info({ pipelinesDir: options.config.pipelinesDir, keyPrefix, tickMs }, 'scheduler started');
+
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await chain;
+      await orchestrator.close();
+      logger.info('scheduler stopped');
+    },
+  };
+}
