@@ -42,7 +42,7 @@ export default tseslint.config(
   },
   {
     // Tests talk to real services; the SQL conformance tests execute statements against PostgreSQL.
-    files: ['packages/*/src/**/*.test.ts'],
+    files: ['packages/*/src/**/*.test.ts', 'packages/*/src/test-support/**/*.ts', 'packages/*/src/testing/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries({ sqlBans: bannedInPureSql.filter((m) => !['pg', 'pg-copy-streams'].includes(m)), tests: true }),
     },

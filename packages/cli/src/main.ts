@@ -4,6 +4,7 @@ import { cancelCommand, pauseCommand, retryCommand } from './commands/run-contro
 import { runsCommand, statusCommand } from './commands/history-commands.js';
 import { triggerCommand } from './commands/trigger-command.js';
 import { backfillCommand, schedulerCommand } from './commands/scheduler-command.js';
+import { workerCommand } from './commands/worker-command.js';
 import { doctorCommand } from './commands/doctor-command.js';
 import { runCommand } from './commands/run-command.js';
 import { schemaCommand } from './commands/schema-command.js';
@@ -64,6 +65,13 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .description('create due runs from the pipelines\' schedules until stopped (SIGTERM); replicas are safe')
     .option('--tick <seconds>', 'pause between ticks (default 5)')
     .action(async (opts) => setExit(await schedulerCommand(opts, io)));
+
+  withGlobals(program.command('worker'))
+    .description('run queued phases until stopped (SIGTERM: finish SQL phases, hand Spark waits back)')
+    .option('--queues <list>', 'queues to take jobs from: spark, sql or both (default spark,sql)')
+    .option('--concurrency <n>', 'jobs at once per queue (default 1)')
+    .option('--grace <seconds>', 'how long SQL phases may take to finish after SIGTERM (default 30)')
+    .action(async (opts) => setExit(await workerCommand(opts, io)));
 
   withGlobals(program.command('cancel'))
     .description('cancel a run: stop its running phase and skip the rest')

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SparkJobError } from './spark-job-error.js';
 
@@ -10,15 +11,29 @@ export interface WaitForLocalJobOptions {
   killGraceMs?: number;
 }
 
-/** Whether a process with this id exists (a zombie counts until its parent reaps it). */
+/** Linux: the state letter in /proc/<pid>/stat (after the parenthesised command name); undefined without /proc. */
+function procState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a process with this id is running. A zombie is not: once its parent (the worker that
+ * started it) is gone, it waits for an init process that may be slow to reap it, or never does.
+ */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     // EPERM: it exists but belongs to another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const state = procState(pid);
+  return state !== 'Z' && state !== 'X';
 }
 
 function signalGroup(pid: number, sig: NodeJS.Signals): void {

@@ -1,0 +1,140 @@
+import { withLogScope, type LoadServices, type Logger } from '@pipeline/core';
+import { JOB_CATALOG, PhaseTransitionError, jobId, parseJob, queueForPhase, toPhaseError, type JobPayload, type Orchestrator, type PhaseRecord, type RunRecord } from '@pipeline/runs';
+import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
+import { executePhase } from './execute-phase.js';
+import { shouldRetry } from './failure-policy.js';
+import { runPhase } from './phase-runner.js';
+import { recordingCompute } from './recording-compute.js';
+import type { RunningPhase, RunningPhases } from './running-phases.js';
+
+/** How a job ended, as BullMQ stores it (the phase's own result is on the run record). */
+export type PhaseOutcome = 'success' | 'handed-off' | 'cancelled' | 'skipped';
+
+export interface PhaseProcessorOptions {
+  orchestrator: Orchestrator;
+  services: LoadServices;
+  running: RunningPhases;
+  workerId: string;
+  logger: Logger;
+  /** False once the worker is shutting down: a job fetched while it closes goes back to the queue unstarted. */
+  accepting: () => boolean;
+}
+
+/** Why a job does not run its phase: already done (hand off again), or nothing to do. */
+function precheck(record: RunRecord | null, current: PhaseRecord | undefined, generation: number): 'done' | 'cancelled' | 'skipped' | null {
+  if (!record || !current) return 'skipped';
+  if (record.state === 'cancelled') return 'cancelled';
+  if (current.generation !== generation) return 'skipped';
+  if (current.state === 'success') return 'done';
+  if (current.state === 'failed' || current.state === 'upstream_failed' || current.state === 'cancelled') return 'skipped';
+  return null;
+}
+
+function parse(job: Job): JobPayload {
+  try {
+    return parseJob(job.name, job.data);
+  } catch (err) {
+    throw new UnrecoverableError((err as Error).message);
+  }
+}
+
+/**
+ * The BullMQ processor for phase jobs. The hand-off (`completePhase`) happens before the job
+ * completes, so a crash in between leaves a stalled job whose retry finds the phase `success`
+ * and only enqueues downstream again.
+ */
+export function createPhaseProcessor(options: PhaseProcessorOptions): Processor<unknown, PhaseOutcome> {
+  const { orchestrator, running } = options;
+  return async (job, token, jobSignal) => {
+    const payload = parse(job);
+    const { runId, loadId, phase, generation } = payload;
+    const log = withLogScope(options.logger, { runId, loadId, phase, attempt: job.attemptsMade + 1 });
+    if (!options.accepting()) return handBack(job, token, log);
+    const stored = await orchestrator.store.get(runId);
+    const current = stored?.phases.find((p) => p.loadId === loadId && p.phase === phase);
+    const skip = precheck(stored, current, generation);
+    if (skip === 'done') {
+      await orchestrator.completePhase(runId, loadId, phase, current!.result, { generation });
+      log.info('phase had already succeeded: downstream enqueued again');
+      return 'handed-off';
+    }
+    if (skip) {
+      log.info({ reason: skip, runState: stored?.state, phaseState: current?.state }, 'phase not run');
+      return skip;
+    }
+
+    // Registered before markRunning, so that a cancel arriving in between is not missed.
+    const entry = running.start(job.id ?? jobId(payload), runId, queueForPhase(phase));
+    let result: unknown;
+    try {
+      const record = await markRunning(orchestrator, payload, options.workerId, job.attemptsMade + 1);
+      if (!record) return 'skipped';
+      if (entry.signal.aborted) return 'cancelled';
+      const services = phaseServices(options, payload, log);
+      const limits = { timeoutMs: JOB_CATALOG[phase].timeoutMs, jobSignal };
+      result = await executePhase(entry, phase, limits, (signal) => runPhase(record, loadId, phase, { services, signal }));
+    } catch (err) {
+      return settleFailure(err, { job, token, entry, payload, orchestrator, log });
+    } finally {
+      running.end(entry.jobId);
+    }
+    await orchestrator.completePhase(runId, loadId, phase, result, { generation });
+    return 'success';
+  };
+}
+
+/** Starts the attempt on the run record; null when the run or phase moved on (cancelled, retried). */
+async function markRunning(orchestrator: Orchestrator, payload: JobPayload, worker: string, attempt: number): Promise<RunRecord | null> {
+  const { runId, loadId, phase, generation } = payload;
+  try {
+    return await orchestrator.markRunning(runId, loadId, phase, { worker, attempt, generation });
+  } catch (err) {
+    if (err instanceof PhaseTransitionError) return null;
+    throw err;
+  }
+}
+
+/** The phase's services: its log scope, and a compute that records external ids before waiting. */
+function phaseServices(options: PhaseProcessorOptions, payload: JobPayload, logger: Logger): LoadServices {
+  const { runId, loadId, phase, generation } = payload;
+  const compute = recordingCompute(options.services.compute, async (externalId) => {
+    await options.orchestrator.setExternalId(runId, loadId, phase, externalId, { generation });
+  });
+  return { ...options.services, compute, logger };
+}
+
+interface FailureContext {
+  job: Job;
+  token: string | undefined;
+  entry: RunningPhase;
+  payload: JobPayload;
+  orchestrator: Orchestrator;
+  log: Logger;
+}
+
+/** Puts the job back on the queue for another worker, without using one of its attempts. */
+async function handBack(job: Job, token: string | undefined, log: Logger): Promise<never> {
+  await job.moveToDelayed(Date.now(), token);
+  log.info('worker shutting down: job handed back to the queue');
+  throw new DelayedError();
+}
+
+/**
+ * A phase that threw: stopped by a cancel (the run is already cancelled), handed back on
+ * shutdown (the job goes back to the queue without using an attempt), or failed — retried by
+ * BullMQ while the error is retryable and attempts are left, else failed for good.
+ */
+async function settleFailure(err: unknown, context: FailureContext): Promise<PhaseOutcome> {
+  const { job, token, entry, payload, orchestrator, log } = context;
+  if (entry.stopReason === 'cancelled') {
+    log.info('phase stopped: its run was cancelled');
+    return 'cancelled';
+  }
+  if (entry.stopReason === 'shutdown' || entry.released.aborted) return handBack(job, token, log);
+  const final = !shouldRetry(err, job);
+  await orchestrator.failPhase(payload.runId, payload.loadId, payload.phase, err, { final, generation: payload.generation });
+  const info = toPhaseError(err);
+  log.warn({ err, final }, final ? 'phase failed' : 'phase attempt failed; the queue retries it');
+  if (final) throw new UnrecoverableError(`${info.code}: ${info.message}`);
+  throw err;
+}
