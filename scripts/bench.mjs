@@ -2,7 +2,7 @@
 // Exits 0 whether or not targets held; non-zero only when it could not measure.
 import { build, ensureNodeModules, ensureVenv, log } from './lib.mjs';
 
-const suites = { data: () => import('./bench/data.mjs') };
+const suites = { data: () => import('./bench/data.mjs'), queue: () => import('./bench/queue.mjs') };
 const name = process.argv[2];
 if (!name || !(name in suites)) {
   process.stderr.write(`usage: npm run bench -- <suite>   (suites: ${Object.keys(suites).join(', ')})\n`);

@@ -18,6 +18,8 @@ export interface PhaseProcessorOptions {
   logger: Logger;
   /** False once the worker is shutting down: a job fetched while it closes goes back to the queue unstarted. */
   accepting: () => boolean;
+  /** Runs one phase's work. @defaultValue `runPhase`: the core phase functions */
+  phaseRunner?: typeof runPhase;
 }
 
 /** Why a job does not run its phase: already done (hand off again), or nothing to do. */
@@ -72,7 +74,8 @@ export function createPhaseProcessor(options: PhaseProcessorOptions): Processor<
       if (entry.signal.aborted) return 'cancelled';
       const services = phaseServices(options, payload, log);
       const limits = { timeoutMs: JOB_CATALOG[phase].timeoutMs, jobSignal };
-      result = await executePhase(entry, phase, limits, (signal) => runPhase(record, loadId, phase, { services, signal }));
+      const run = options.phaseRunner ?? runPhase;
+      result = await executePhase(entry, phase, limits, (signal) => run(record, loadId, phase, { services, signal }));
     } catch (err) {
       return settleFailure(err, { job, token, entry, payload, orchestrator, log });
     } finally {

@@ -5,7 +5,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { subscribeToCancellations } from './cancellation.js';
 import { startHeartbeat } from './heartbeat.js';
-import { createPhaseProcessor, type PhaseOutcome } from './process-phase.js';
+import { createPhaseProcessor, type PhaseOutcome, type PhaseProcessorOptions } from './process-phase.js';
 import { RunningPhases } from './running-phases.js';
 
 export interface StartWorkerOptions {
@@ -25,6 +25,11 @@ export interface StartWorkerOptions {
   heartbeatMs?: number;
   /** BullMQ lock per job, renewed at half of it while the phase runs. @defaultValue 60_000 */
   lockDurationMs?: number;
+  /**
+   * Runs one phase's work in place of the core phase functions: the seam the queue benchmark
+   * uses to measure the orchestration alone. @defaultValue the core phase functions
+   */
+  phaseRunner?: PhaseProcessorOptions['phaseRunner'];
 }
 
 export interface CloseOptions {
@@ -80,7 +85,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<Pipeline
   // BullMQ blocks on its connection and must never give up on a command while Redis reconnects.
   const connection = options.redis.duplicate({ maxRetriesPerRequest: null });
   let status: 'running' | 'stopping' = 'running';
-  const processor = createPhaseProcessor({ orchestrator, services, running, workerId, logger, accepting: () => status === 'running' });
+  const processor = createPhaseProcessor({
+    orchestrator,
+    services,
+    running,
+    workerId,
+    logger,
+    accepting: () => status === 'running',
+    ...(options.phaseRunner ? { phaseRunner: options.phaseRunner } : {}),
+  });
   const workers = new Map(
     queues.map((queue) => {
       const worker = new Worker<unknown, PhaseOutcome>(queue, processor, {

@@ -1,0 +1,188 @@
+// Suite "queue": the orchestration alone, against the local Redis. Phases do no work (a no-op
+// phase runner stands in for the core phase functions), so what is measured is the run
+// bookkeeping, the hand-off and BullMQ, each beside a bare BullMQ baseline from the same run.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createLogger, loadConfig, parsePipeline } from '@pipeline/core';
+import { Orchestrator } from '@pipeline/runs';
+import { startWorker } from '@pipeline/worker';
+import { root } from '../lib.mjs';
+import { emit, figure } from './report.mjs';
+
+const HANDOFFS = Number(process.env.BENCH_HANDOFFS ?? 1000);
+const THROUGHPUT_PHASES = Number(process.env.BENCH_PHASES ?? 3000);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const logger = createLogger({ level: 'warn' });
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function dropPrefix(redis, prefix) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+/** add → completed of a bare no-op job, one at a time. */
+async function bareRoundTrips(redis, count) {
+  const prefix = `{bench-bare-${randomBytes(3).toString('hex')}}`;
+  const queue = new Queue('noop', { connection: redis, prefix });
+  const waiting = new Map();
+  const worker = new Worker('noop', async () => null, { connection: redis.duplicate({ maxRetriesPerRequest: null }), prefix, concurrency: 1 });
+  worker.on('completed', (job) => waiting.get(job.id)?.());
+  await worker.waitUntilReady();
+  const samples = [];
+  for (let i = 0; i < count + 50; i++) {
+    const t0 = performance.now();
+    const done = new Promise((resolve) => waiting.set(`j${i}`, resolve));
+    await queue.add('noop', {}, { jobId: `j${i}`, removeOnComplete: true });
+    await done;
+    if (i >= 50) samples.push(performance.now() - t0);
+  }
+  await worker.close();
+  await queue.close();
+  await dropPrefix(redis, prefix);
+  return samples;
+}
+
+/** A bare BullMQ no-op worker draining `count` jobs: jobs per second. */
+async function bareThroughput(redis, count, concurrency) {
+  const prefix = `{bench-tput-${randomBytes(3).toString('hex')}}`;
+  const queue = new Queue('noop', { connection: redis, prefix });
+  await queue.addBulk(Array.from({ length: count }, (_, i) => ({ name: 'noop', data: { i }, opts: { jobId: `t${i}`, removeOnComplete: true } })));
+  let done = 0;
+  const t0 = performance.now();
+  const finished = new Promise((resolve) => {
+    const worker = new Worker('noop', async () => null, { connection: redis.duplicate({ maxRetriesPerRequest: null }), prefix, concurrency });
+    worker.on('completed', () => {
+      if (++done === count) resolve(worker);
+    });
+  });
+  const worker = await finished;
+  const seconds = (performance.now() - t0) / 1000;
+  await worker.close();
+  await queue.close();
+  await dropPrefix(redis, prefix);
+  return count / seconds;
+}
+
+const PIPELINE = parsePipeline('bench.yaml', `id: bench
+loads:
+  - id: l
+    source: { table: public.unused }
+    target: { table: public.unused_target, key: [id] }
+`);
+
+/** Workers on both queues whose phases do nothing but note when they start and end. */
+async function noopWorkers(redis, keyPrefix, concurrency, marks) {
+  // The no-op phases never reach the warehouse; the worker still resolves its settings at start.
+  const warehouseUrl = process.env.PIPELINE_WAREHOUSE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const config = loadConfig({ env: { ...process.env, PIPELINE_KEY_PREFIX: keyPrefix, PIPELINE_WAREHOUSE_URL: warehouseUrl } });
+  return startWorker({
+    config,
+    redis,
+    keyPrefix,
+    queues: ['spark', 'sql'],
+    concurrency,
+    logger,
+    phaseRunner: async (record, loadId, phase) => {
+      const key = `${record.runId}/${phase}`;
+      marks?.set(`${key}:start`, performance.now());
+      marks?.set(`${key}:end`, performance.now());
+      return { noop: true };
+    },
+  });
+}
+
+async function waitForRuns(orchestrator, runIds) {
+  for (;;) {
+    const records = await Promise.all(runIds.map((id) => orchestrator.store.get(id)));
+    if (records.every((r) => r && ['success', 'failed', 'cancelled'].includes(r.state))) return records;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const PHASES = ['extract-transform', 'stage', 'audit', 'merge', 'validate', 'cleanup'];
+
+async function handoffs(redis) {
+  const keyPrefix = `bench-h-${randomBytes(3).toString('hex')}`;
+  const marks = new Map();
+  const worker = await noopWorkers(redis, keyPrefix, 1, marks);
+  const orchestrator = new Orchestrator({ redis, keyPrefix, logger });
+  const samples = [];
+  const runs = Math.ceil(HANDOFFS / (PHASES.length - 1)) + 10;
+  for (let i = 0; i < runs; i++) {
+    const run = await orchestrator.createRun({ pipeline: PIPELINE, trigger: 'manual', interval: null });
+    const [record] = await waitForRuns(orchestrator, [run.runId]);
+    if (record.state !== 'success') throw new Error(`no-op run ${run.runId} ended ${record.state}`);
+    if (i < 10) continue;
+    for (let p = 1; p < PHASES.length; p++) {
+      samples.push(marks.get(`${run.runId}/${PHASES[p]}:start`) - marks.get(`${run.runId}/${PHASES[p - 1]}:end`));
+    }
+  }
+  await worker.close({ force: true });
+  await orchestrator.close();
+  await dropPrefix(redis, `{${keyPrefix}}`);
+  return samples.slice(0, HANDOFFS);
+}
+
+async function throughput(redis, concurrency) {
+  const keyPrefix = `bench-t-${randomBytes(3).toString('hex')}`;
+  const orchestrator = new Orchestrator({ redis, keyPrefix, logger });
+  const runCount = Math.ceil(THROUGHPUT_PHASES / PHASES.length);
+  const worker = await noopWorkers(redis, keyPrefix, concurrency);
+  const t0 = performance.now();
+  const runIds = [];
+  for (let i = 0; i < runCount; i++) runIds.push((await orchestrator.createRun({ pipeline: PIPELINE, trigger: 'manual', interval: null })).runId);
+  await waitForRuns(orchestrator, runIds);
+  const seconds = (performance.now() - t0) / 1000;
+  await worker.close({ force: true });
+  await orchestrator.close();
+  await dropPrefix(redis, `{${keyPrefix}}`);
+  return (runCount * PHASES.length) / seconds;
+}
+
+/** The scheduler with 10,000 definitions runs in its own process, so its memory is its own. */
+function schedulerScale() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'scripts/bench/scheduler-scale.mjs')], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`scheduler-scale exited ${code}`))));
+  });
+}
+
+export async function run() {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  try {
+    const info = await redis.info('server');
+    emit({ bench: 'env', node: process.version, cpus: os.cpus().length, redis: /redis_version:(\S+)/.exec(info)?.[1] });
+    const bare = await bareRoundTrips(redis, HANDOFFS);
+    const hand = await handoffs(redis);
+    const bareP50 = percentile(bare, 50);
+    const bareP99 = percentile(bare, 99);
+    figure('queue.handoff_p50', { value: percentile(hand, 50), unit: 'ms', baseline: bareP50, target: 'value<=5 && ratio<=4', check: (v, r) => v <= 5 && r <= 4 });
+    figure('queue.handoff_p99', { value: percentile(hand, 99), unit: 'ms', baseline: bareP99, target: 'reported', check: () => true });
+
+    const concurrency = 8;
+    const bareRate = await bareThroughput(redis, THROUGHPUT_PHASES, concurrency);
+    const rate = await throughput(redis, concurrency);
+    figure('queue.throughput', { value: rate, unit: 'phases/s', baseline: bareRate, target: 'ratio>=0.25', check: (_v, r) => r >= 0.25 });
+
+    const scale = await schedulerScale();
+    figure('queue.scheduler_10k_rss', { value: scale.rssMb, unit: 'MB', target: 'value<=256', check: (v) => v <= 256 });
+    figure('queue.scheduler_10k_enqueue', { value: scale.enqueueSeconds, unit: 's', target: 'value<=2', check: (v) => v <= 2 });
+    emit({ bench: 'queue.scheduler_10k_load', value: scale.loadSeconds, unit: 's', runs: scale.runs });
+  } finally {
+    redis.disconnect();
+  }
+}
