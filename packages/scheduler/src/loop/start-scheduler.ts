@@ -3,6 +3,7 @@ import { Orchestrator } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
 import { DefinitionSet } from '../definitions/definition-set.js';
 import { BackfillQueue } from './backfill-queue.js';
+import { forEachLimit } from './for-each-limit.js';
 import { tickPipeline, type PipelineTickResult, type TickContext } from './tick-pipeline.js';
 
 export interface SchedulerOptions {
@@ -19,6 +20,8 @@ export interface SchedulerOptions {
   now?: () => Date;
   /** Lease of the per-pipeline lock a tick holds while creating runs. @defaultValue 30000 */
   leaseMs?: number;
+  /** Pipelines ticked at once. @defaultValue 64 */
+  concurrency?: number;
   /** Called after every tick, automatic or through `tick()`. */
   onTick?: (report: TickReport) => void;
 }
@@ -43,7 +46,7 @@ export interface Scheduler {
  * `tickPipeline`). Any number of replicas may run against the same Redis and key prefix.
  */
 export function startScheduler(options: SchedulerOptions): Scheduler {
-  const { redis, logger, tickMs = 5000, now = () => new Date(), leaseMs = 30_000, onTick } = options;
+  const { redis, logger, tickMs = 5000, now = () => new Date(), leaseMs = 30_000, onTick, concurrency = 64 } = options;
   const keyPrefix = options.keyPrefix ?? 'pipeline';
   const definitions = new DefinitionSet(options.config.pipelinesDir, logger);
   const orchestrator = new Orchestrator({ redis, keyPrefix, logger, now });
@@ -53,16 +56,14 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     const at = now();
     const report: TickReport = { now: at, pipelines: [], errors: [] };
     const pipelines = (await definitions.refresh()).filter((p) => p.schedule !== undefined);
-    await Promise.all(
-      pipelines.map(async (pipeline) => {
-        try {
-          report.pipelines.push(await tickPipeline(ctx, pipeline, at));
-        } catch (error) {
-          report.errors.push({ pipelineId: pipeline.id, error });
-          logger.error({ err: error, pipelineId: pipeline.id }, 'scheduler tick failed for this pipeline; trying again next tick');
-        }
-      }),
-    );
+    await forEachLimit(pipelines, concurrency, async (pipeline) => {
+      try {
+        report.pipelines.push(await tickPipeline(ctx, pipeline, at));
+      } catch (error) {
+        report.errors.push({ pipelineId: pipeline.id, error });
+        logger.error({ err: error, pipelineId: pipeline.id }, 'scheduler tick failed for this pipeline; trying again next tick');
+      }
+    });
     onTick?.(report);
     return report;
   }

@@ -1,0 +1,11 @@
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight. A tick over thousands of
+ * pipelines would otherwise hold every pipeline's requests and records in memory at once.
+ */
+export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++] as T);
+  });
+  await Promise.all(lanes);
+}
