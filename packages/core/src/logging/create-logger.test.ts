@@ -37,6 +37,15 @@ describe('createLogger', () => {
     expect(out.records()).toHaveLength(7);
   });
 
+  it('redacts sensitive top-level keys of child-logger bindings, even values never registered', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.destination, level: 'info' });
+    logger.child({ password: 'not-registered-1', api_key: 'not-registered-2', runId: 'r9' }).info('bound');
+    const [record] = out.records();
+    expect(record).toMatchObject({ password: REDACTED, api_key: REDACTED, runId: 'r9' });
+    expect(out.text()).not.toMatch(/not-registered/);
+  });
+
   it('replaces values under sensitive keys at any depth, in any spelling', () => {
     const out = capture();
     const logger = createLogger({ destination: out.destination });

@@ -1,8 +1,8 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import pretty from 'pino-pretty';
 import { REDACTED, redactJsonText } from './redactor.js';
-import { redactValue } from './redact-value.js';
 import { SENSITIVE_REDACT_PATHS } from './sensitive-keys.js';
+import { redactValue } from './redact-value.js';
 import { serializeError } from './serialize-error.js';
 
 export type Logger = PinoLogger;
@@ -31,7 +31,8 @@ export interface CreateLoggerOptions {
 /**
  * A structured JSON logger that redacts by itself, so no call site has to remember to:
  * - values under sensitive keys (password, secret, token, authorization, apiKey, …) are
- *   replaced, through pino `redact` paths and through a walk of every logged object;
+ *   replaced, through a walk of every logged object, and through pino `redact` paths for the
+ *   top-level keys of child-logger bindings;
  * - every string in a logged object is scrubbed of registered secrets and URL passwords, and
  *   errors anywhere in it are serialized with their message, stack and cause chain scrubbed;
  * - the finished line is scrubbed once more, which covers messages, interpolated arguments
