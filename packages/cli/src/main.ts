@@ -71,6 +71,8 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .option('--queues <list>', 'queues to take jobs from: spark, sql or both (default spark,sql)')
     .option('--concurrency <n>', 'jobs at once per queue (default 1)')
     .option('--grace <seconds>', 'how long SQL phases may take to finish after SIGTERM (default 30)')
+    .option('--lock-duration <seconds>', 'lock a worker holds on each running job, renewed at half of it; a dead worker\'s jobs are retried once it lapses (default 60)')
+    .option('--stalled-interval <seconds>', 'how often to look for jobs of dead workers (default 30)')
     .action(async (opts) => setExit(await workerCommand(opts, io)));
 
   withGlobals(program.command('cancel'))

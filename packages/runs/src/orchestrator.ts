@@ -74,7 +74,15 @@ export class Orchestrator {
     this.now = options.now ?? (() => new Date());
     this.store = new RunStore(options.redis, { keyPrefix: this.keyPrefix });
     const prefix = redisPrefix(this.keyPrefix);
-    this.queues = Object.fromEntries(QUEUE_KINDS.map((kind) => [kind, new Queue(kind, { connection: options.redis, prefix })])) as Record<QueueKind, Queue>;
+    this.queues = Object.fromEntries(
+      QUEUE_KINDS.map((kind) => {
+        const queue = new Queue(kind, { connection: options.redis, prefix });
+        // Without a listener BullMQ prints connection errors to the console, outside the JSON log.
+        // They are the shared connection's errors, which its owner logs already: debug is enough.
+        queue.on('error', (err) => this.logger.debug({ err, queue: kind }, 'queue connection error'));
+        return [kind, queue];
+      }),
+    ) as Record<QueueKind, Queue>;
   }
 
   /** The BullMQ queue of one kind (for inspection; jobs are added through this class). */

@@ -19,6 +19,8 @@ export interface CancellationOptions {
 export async function subscribeToCancellations(options: CancellationOptions): Promise<{ close(): Promise<void> }> {
   const subscriber = options.redis.duplicate();
   const channel = cancelChannel(options.keyPrefix);
+  // A duplicate has none of the original's listeners; unhandled, ioredis prints its reconnect errors to the console.
+  subscriber.on('error', (err) => options.logger.warn({ err }, 'cancel subscription: Redis connection error; reconnecting'));
   subscriber.on('message', (received: string, runId: string) => {
     if (received !== channel) return;
     for (const phase of options.running.ofRun(runId)) {

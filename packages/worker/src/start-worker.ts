@@ -26,6 +26,12 @@ export interface StartWorkerOptions {
   /** BullMQ lock per job, renewed at half of it while the phase runs. @defaultValue 60_000 */
   lockDurationMs?: number;
   /**
+   * How often BullMQ looks for jobs whose lock lapsed (their worker died) and puts them back on
+   * the queue. A dead worker's phase is retried within about lockDurationMs plus twice this.
+   * @defaultValue BullMQ's own (30_000)
+   */
+  stalledIntervalMs?: number;
+  /**
    * Runs one phase's work in place of the core phase functions: the seam the queue benchmark
    * uses to measure the orchestration alone. @defaultValue the core phase functions
    */
@@ -65,6 +71,9 @@ function checkOptions(options: StartWorkerOptions, workerId: string): QueueKind[
   if (queues.length === 0) throw new ConfigError(`a worker needs at least one queue (${QUEUE_KINDS.join(', ')})`, { code: 'E_WORKER_OPTIONS' });
   const unknown = queues.filter((q) => !QUEUE_KINDS.includes(q));
   if (unknown.length > 0) throw new ConfigError(`unknown queue ${unknown.join(', ')}; the queues are ${QUEUE_KINDS.join(', ')}`, { code: 'E_WORKER_OPTIONS' });
+  for (const [name, value] of [['lockDurationMs', options.lockDurationMs], ['stalledIntervalMs', options.stalledIntervalMs]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new ConfigError(`worker ${name} must be a whole number of milliseconds ≥ 1, not ${value}`, { code: 'E_WORKER_OPTIONS' });
+  }
   if (!WORKER_ID.test(workerId)) throw new ConfigError(`worker id "${workerId}" must be 1–200 characters of letters, digits, ".", "_", ":" and "-"`, { code: 'E_WORKER_OPTIONS' });
   return queues;
 }
@@ -103,6 +112,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Pipeline
         concurrency: concurrency[queue],
         lockDuration: options.lockDurationMs ?? 60_000,
         maxStalledCount: 2,
+        ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
       });
       worker.on('error', (err) => logger.error({ err, queue }, 'queue connection error'));
       return [queue, worker] as const;

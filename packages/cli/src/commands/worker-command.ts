@@ -9,6 +9,8 @@ export interface WorkerCommandOptions extends GlobalOptions {
   queues?: string;
   concurrency?: string;
   grace?: string;
+  lockDuration?: string;
+  stalledInterval?: string;
 }
 
 const KINDS: readonly QueueKind[] = ['spark', 'sql'];
@@ -36,9 +38,11 @@ export async function workerCommand(options: WorkerCommandOptions, io: CommandIo
   const queues = parseQueues(options.queues);
   const concurrency = parsePositive(options.concurrency, '--concurrency', 1);
   const graceMs = parsePositive(options.grace, '--grace', 30) * 1000;
+  const lockDurationMs = parsePositive(options.lockDuration, '--lock-duration', 60) * 1000;
+  const stalled = options.stalledInterval === undefined ? {} : { stalledIntervalMs: parsePositive(options.stalledInterval, '--stalled-interval', 30) * 1000 };
   const ctx = commandContext(options, io, 'info');
   const redis = await openServiceRedis(ctx.config.redis.url, ctx.logger);
-  const worker = await startWorker({ config: ctx.config, redis, keyPrefix: ctx.config.redis.keyPrefix, queues, concurrency, logger: ctx.logger });
+  const worker = await startWorker({ config: ctx.config, redis, keyPrefix: ctx.config.redis.keyPrefix, queues, concurrency, logger: ctx.logger, lockDurationMs, ...stalled });
   ctx.logger.info({ workerId: worker.workerId, queues, concurrency }, 'worker started');
   await new Promise<void>((resolve) => {
     const handler = createShutdownHandler(worker, { logger: ctx.logger, graceMs, onClosed: () => resolve() });

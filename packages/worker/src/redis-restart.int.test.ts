@@ -1,0 +1,97 @@
+import { createLogger } from '@pipeline/core';
+import { Orchestrator, type RunRecord } from '@pipeline/runs';
+import { AUDIT_TABLE, type ColumnSpec } from '@pipeline/sql';
+import { getPostgresUrl } from '@pipeline/testing';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startPrivateRedis, type PrivateRedis } from './test-support/private-redis.js';
+import { createWorkerFixture, type WorkerFixture } from './test-support/worker-fixture.js';
+import { WorkerProcesses } from './test-support/worker-process.js';
+
+// The fixture gives the schema, temp dir and fake extract; queues and runs live in a Redis of
+// this test alone, which it stops and starts again.
+let fx: WorkerFixture;
+let server: PrivateRedis;
+let redis: Redis;
+let orchestrator: Orchestrator;
+let processes: WorkerProcesses;
+
+beforeEach(async () => {
+  fx = await createWorkerFixture('worker_redis_restart');
+  server = await startPrivateRedis();
+  redis = new Redis(server.url);
+  orchestrator = new Orchestrator({ redis, keyPrefix: fx.keyPrefix, logger: createLogger({ level: 'silent' }) });
+  processes = new WorkerProcesses({ redisUrl: server.url, keyPrefix: fx.keyPrefix, warehouseUrl: await getPostgresUrl(), tempDir: fx.config.tempDir, pipelinesDir: fx.config.tempDir });
+});
+
+afterEach(async () => {
+  await processes?.killAll();
+  await orchestrator?.close();
+  redis?.disconnect();
+  await server?.close();
+  await fx?.teardown();
+});
+
+async function waitForRun(runId: string): Promise<RunRecord> {
+  return vi.waitFor(
+    async () => {
+      const record = await orchestrator.store.require(runId);
+      if (!['success', 'failed', 'cancelled'].includes(record.state)) throw new Error(`run ${runId} is ${record.state}`);
+      return record;
+    },
+    { timeout: 60_000, interval: 100 },
+  );
+}
+
+describe('Redis restarted while a phase runs', () => {
+  it('the worker waits for Redis, hands the finished phase off once it is back, and the run completes', async () => {
+    const columns: ColumnSpec[] = [
+      { name: 'id', type: { kind: 'int64' }, nullable: false },
+      { name: 'email', type: { kind: 'string' }, nullable: true },
+    ];
+    await fx.db.query(`CREATE TABLE ${fx.schema}.customers (id bigint PRIMARY KEY, email text)`);
+    await fx.db.query(`INSERT INTO ${fx.schema}.customers VALUES (1, 'old@example.com'), (9, 'kept@example.com')`);
+    await fx.db.query(`CREATE FUNCTION ${fx.schema}.slow_publish() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$`);
+    await fx.db.query(`CREATE TRIGGER slow_publish AFTER INSERT ON ${fx.schema}.customers FOR EACH STATEMENT EXECUTE FUNCTION ${fx.schema}.slow_publish()`);
+    const pipeline = fx.pipeline(`id: customers
+loads:
+  - id: customers
+    source: { table: ${fx.schema}.customers_src }
+    target: { table: ${fx.schema}.customers, key: [id], strategy: merge }
+`);
+    const created = await orchestrator.createRun({ pipeline, trigger: 'manual', interval: null });
+    const { runId } = created;
+    const extracted = await fx.fakeExtract(created, 'customers', ['1,new@example.com', '2,two@example.com'], columns);
+    await orchestrator.completePhase(runId, 'customers', 'extract-transform', extracted);
+
+    const worker = await processes.start(['--queues', 'sql']);
+    const sleeping = async () =>
+      (await fx.db.query(`SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND position($1 in query) > 0 AND pid <> pg_backend_pid()`, [fx.schema])).rows;
+    await vi.waitFor(async () => expect(await sleeping(), worker.output()).toHaveLength(1), { timeout: 30_000, interval: 50 });
+
+    await server.stop();
+    // The merge commits while Redis is down: its hand-off has to wait for Redis to come back.
+    await vi.waitFor(async () => expect(await sleeping()).toEqual([]), { timeout: 30_000, interval: 50 });
+    await server.start();
+    const done = await waitForRun(runId);
+
+    expect(done.state, `${JSON.stringify(done.phases)}\n${worker.output()}`).toBe('success');
+    expect(done.phases.map((p) => [p.phase, p.state, p.attempts])).toEqual([
+      ['extract-transform', 'success', 0],
+      ['stage', 'success', 1],
+      ['audit', 'success', 1],
+      ['merge', 'success', 1],
+      ['validate', 'success', 1],
+      ['cleanup', 'success', 1],
+    ]);
+    expect((await fx.db.query(`SELECT id::int, email FROM ${fx.schema}.customers ORDER BY id`)).rows).toEqual([
+      { id: 1, email: 'new@example.com' },
+      { id: 2, email: 'two@example.com' },
+      { id: 9, email: 'kept@example.com' },
+    ]);
+    const audit = await fx.db.query(`SELECT count(*)::int AS n FROM ${AUDIT_TABLE.schema}.${AUDIT_TABLE.name} WHERE run_id = $1`, [runId]);
+    expect(audit.rows).toEqual([{ n: 1 }]);
+    // The outage shows in the JSON log only, not as stack traces printed beside it.
+    expect(worker.unstructuredOutput()).toEqual([]);
+  }, 60_000);
+});
