@@ -23,11 +23,16 @@ describe('withLeaseLock', () => {
 
   it('lets one of two concurrent holders in and frees the lock afterwards', async () => {
     let release!: () => void;
+    let entered!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
+    const inside = new Promise<void>((resolve) => (entered = resolve));
     const first = withLeaseLock(redis, key, 10_000, async () => {
+      entered();
       await held;
       return 'first';
     });
+    // The two connections race to Redis; the second holder must come once the first is in.
+    await inside;
     await expect(withLeaseLock(other, key, 10_000, async () => 'second')).resolves.toBeUndefined();
     release();
     await expect(first).resolves.toBe('first');
