@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { scheduledRunId } from '@pipeline/core';
+import { PipelineSchema, scheduledRunId } from '@pipeline/core';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PhaseTransitionError } from './errors/phase-transition-error.js';
@@ -50,6 +50,19 @@ describe('Orchestrator', () => {
     expect(stored).toMatchObject({ state: 'queued', trigger: 'schedule', intervalStart: INTERVAL.start.toISOString(), transformPaths: { a: null, b: null, e: null } });
     expect(stored.phases.filter((p) => p.state === 'queued').map((p) => `${p.loadId}/${p.phase}`)).toEqual(['a/extract-transform', 'e/extract-transform']);
     expect(await orchestrator.store.activeCount('orders')).toBe(1);
+  });
+
+  it("enqueues a load's phases with its own retries, the other loads with the kind's", async () => {
+    const pipeline = testPipeline();
+    const withRetries = PipelineSchema.parse({
+      ...pipeline,
+      loads: pipeline.loads.map((l) => (l.id === 'a' ? { ...l, retries: { attempts: 9, backoff: '30s' } } : l)),
+    });
+    await orchestrator.createRun({ pipeline: withRetries, trigger: 'schedule', interval: INTERVAL, runId: RUN_ID });
+    await orchestrator.completePhase(RUN_ID, 'a', 'extract-transform', {});
+    const opts = async (kind: 'spark' | 'sql', jobId: string) => (await orchestrator.queue(kind).getJob(jobId))?.opts;
+    expect(await opts('spark', id('e', 'extract-transform'))).toMatchObject({ attempts: 3, backoff: { type: 'exponential', delay: 5000, jitter: 0.5 } });
+    expect(await opts('sql', id('a', 'stage'))).toMatchObject({ attempts: 9, backoff: { type: 'exponential', delay: 30_000, jitter: 0.5 } });
   });
 
   it('gives a manual run a fresh id', async () => {

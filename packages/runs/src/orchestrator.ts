@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { jobOptions } from './catalog/job-options.js';
 import { JobPayloadSchema } from './catalog/job-payload.js';
 import { jobId } from './catalog/job-id.js';
+import { jobRetryOverrides } from './catalog/job-retry-overrides.js';
 import { applyExternalId } from './dag/apply-external-id.js';
 import { applyPhaseAttemptFailure, applyPhaseFailure } from './dag/apply-phase-failure.js';
 import { applyPhaseRunning } from './dag/apply-phase-running.js';
@@ -224,7 +225,8 @@ export class Orchestrator {
     await Promise.all(
       queued.map((p) => {
         const payload = JobPayloadSchema.parse({ runId: record.runId, loadId: p.loadId, phase: p.phase, generation: p.generation });
-        return this.queues[queueForPhase(p.phase)].add(p.phase, payload, jobOptions(payload));
+        const load = record.pipeline.loads.find((l) => l.id === p.loadId);
+        return this.queues[queueForPhase(p.phase)].add(p.phase, payload, jobOptions(payload, jobRetryOverrides(load)));
       }),
     );
     return record;

@@ -2,7 +2,8 @@ export { startScheduler, type Scheduler, type SchedulerOptions, type TickReport 
 export type { PipelineTickResult } from './loop/tick-pipeline.js';
 export { backfill, type BackfillOptions, type BackfillResult } from './loop/backfill.js';
 export { BackfillQueue, type StoredBackfill } from './loop/backfill-queue.js';
-export { schedulerKeys } from './loop/scheduler-keys.js';
+export { schedulerKeys, retentionGuardKey } from './loop/scheduler-keys.js';
+export { pruneExpiredRuns, RETENTION_EVERY_SECONDS, type RetentionContext } from './loop/prune-expired-runs.js';
 export { DefinitionSet } from './definitions/definition-set.js';
 export { dueIntervals, type DueIntervalsInput } from './plan/due-intervals.js';
 export { planTick, type PlannedRun, type TickPlan, type TickPlanInput } from './plan/plan-tick.js';

@@ -682,6 +682,20 @@ describe('checks', () => {
     expect(await observe(none, table, ctx)).toEqual({ observed: '0', passes: true, sample: [] });
   });
 
+  it('custom_sql binds run parameters, so a value is compared as data and never read as SQL', async () => {
+    const spec: CheckSpec = {
+      kind: 'custom_sql',
+      name: 'rows_of_country_above',
+      sql: 'SELECT user_id FROM {{ table }} WHERE country = {{ params.country }} AND user_id > {{ params.min_id }} AND active = {{ params.active }}',
+    };
+    const observeWith = (params: Record<string, string | number | boolean>) => observe(spec, table, { ...ctx, params });
+    expect(await observeWith({ country: 'DE', min_id: 1, active: true })).toEqual({ observed: '1', passes: false, sample: [{ user_id: '3' }] });
+    expect(await observeWith({ country: 'DE', min_id: 0, active: true })).toMatchObject({ observed: '2', passes: false });
+    expect(await observeWith({ country: "DE' OR '1'='1", min_id: 0, active: true })).toEqual({ observed: '0', passes: true, sample: [] });
+    const like: CheckSpec = { kind: 'custom_sql', name: 'email_has', sql: "SELECT user_id FROM {{ table }} WHERE email LIKE '%' || {{ params.part }} || '%'" };
+    expect(await observe(like, table, { ...ctx, params: { part: 'c2' } })).toEqual({ observed: '1', passes: false, sample: [{ user_id: '3' }] });
+  });
+
   it('limits samples to sampleSize', async () => {
     const result = await observe({ kind: 'accepted_values', column: 'country', values: ['none'] }, table, { ...ctx, sampleSize: 2 });
     expect(result.observed).toBe('5');

@@ -112,6 +112,16 @@ function cases(d: SqlDialect): Record<string, () => Generated> {
         target,
         ctx,
       ),
+    'check-custom-sql-params': () =>
+      d.checkSql(
+        {
+          kind: 'custom_sql',
+          name: 'no_orders_over_limit',
+          sql: 'SELECT order_id FROM {{ table }} WHERE country = {{ params.country }} AND total > {{ params.max_total }}',
+        },
+        target,
+        { ...ctx, params: { country: 'DE', max_total: 1000, dry_run: false } },
+      ),
   };
 }
 

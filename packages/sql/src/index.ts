@@ -33,3 +33,4 @@ export { SqlDialectError } from './errors/sql-dialect-error.js';
 export { UnknownStrategyError } from './errors/unknown-strategy-error.js';
 export { SqlUnsupportedError } from './errors/sql-unsupported-error.js';
 export { SqlInputError } from './errors/sql-input-error.js';
+export { UnknownParamError } from './errors/unknown-param-error.js';

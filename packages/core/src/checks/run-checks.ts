@@ -16,12 +16,17 @@ export async function runChecks(
   warehouse: Warehouse,
   specs: CheckSpec[],
   table: TableName,
-  context: { key: string[]; now: Date; stage: 'staging' | 'final'; sampleSize?: number },
+  context: { key: string[]; now: Date; stage: 'staging' | 'final'; sampleSize?: number; params?: Record<string, string | number | boolean> },
   options?: CallOptions,
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const spec of specs) {
-    const sql = warehouse.dialect.checkSql(spec, table, { key: context.key, now: context.now, sampleSize: context.sampleSize ?? 5 });
+    const sql = warehouse.dialect.checkSql(spec, table, {
+      key: context.key,
+      now: context.now,
+      sampleSize: context.sampleSize ?? 5,
+      params: context.params ?? {},
+    });
     const [row] = await warehouse.query<{ observed: unknown }>(sql.observed, options);
     const observed = row?.observed;
     const passed = sql.passes(observed);

@@ -4,6 +4,11 @@ const compute = z.enum(['local'], { message: 'local (spark-submit in local mode)
 const warehouseKind = z.enum(['postgres'], { message: 'postgres (the PostgreSQL protocol: local PostgreSQL or a Redshift endpoint)' });
 const dialect = z.enum(['postgres', 'redshift'], { message: 'one of postgres, redshift' });
 const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+// The environment gives text; a file or a flag may give a number.
+const wholeDays = z.preprocess(
+  (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+  z.int('a whole number of days').min(1, 'at least 1 day').max(3650, 'at most 3650 days'),
+);
 
 export const ConfigSchema = z.strictObject({
   /** Directory of pipeline definition files. @defaultValue "./pipelines" */
@@ -39,6 +44,8 @@ export const ConfigSchema = z.strictObject({
   tempDir: z.string().min(1),
   /** @defaultValue "info" */
   logLevel,
+  /** Finished runs older than this many days are removed from Redis by the scheduler. @defaultValue 30 */
+  retentionDays: wholeDays,
   redis: z.strictObject({
     /** redis:// or rediss:// URL of the Redis that holds queues and run state. @defaultValue "redis://127.0.0.1:6379" */
     url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL'),
@@ -58,6 +65,7 @@ export interface ConfigInput {
   compute?: Partial<Config['compute']>;
   tempDir?: string;
   logLevel?: string;
+  retentionDays?: number | string;
   redis?: Partial<Config['redis']>;
 }
 
@@ -67,5 +75,6 @@ export const DEFAULTS: Config = {
   compute: { kind: 'local', master: 'local[2]', jdbcJar: '/usr/share/java/postgresql.jar' },
   tempDir: './.pipeline/tmp',
   logLevel: 'info',
+  retentionDays: 30,
   redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'pipeline' },
 };

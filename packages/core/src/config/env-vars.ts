@@ -16,4 +16,5 @@ export const ENV = {
   region: 'AWS_REGION',
   redisUrl: 'REDIS_URL',
   keyPrefix: 'PIPELINE_KEY_PREFIX',
+  retentionDays: 'PIPELINE_RETENTION_DAYS',
 } as const;

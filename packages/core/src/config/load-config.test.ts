@@ -35,6 +35,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ cwd: os.tmpdir(), env: { PIPELINE_WAREHOUSE_URL: 'mysql://x' } })).toThrow(ConfigError);
   });
 
+  it('keeps finished runs 30 days unless retentionDays says otherwise', async () => {
+    expect(loadConfig({ env: {}, cwd: os.tmpdir() }).retentionDays).toBe(30);
+    expect(loadConfig({ env: { PIPELINE_RETENTION_DAYS: '7' }, cwd: os.tmpdir() }).retentionDays).toBe(7);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'config-'));
+    await writeFile(path.join(dir, 'pipeline.config.yaml'), 'retentionDays: 90\n');
+    expect(loadConfig({ cwd: dir, env: {} }).retentionDays).toBe(90);
+    expect(loadConfig({ cwd: dir, env: { PIPELINE_RETENTION_DAYS: '14' } }).retentionDays).toBe(14);
+    expect(loadConfig({ cwd: dir, env: {}, flags: { retentionDays: 3 } }).retentionDays).toBe(3);
+  });
+
+  it.each(['0', '1.5', 'forever', '4000'])('refuses PIPELINE_RETENTION_DAYS=%s naming the setting', (value) => {
+    expect(() => loadConfig({ cwd: os.tmpdir(), env: { PIPELINE_RETENTION_DAYS: value } })).toThrow(/retentionDays: /);
+  });
+
   it('fails clearly when an explicit config file is missing', () => {
     expect(() => loadConfig({ env: { PIPELINE_CONFIG: '/nope.yaml' } })).toThrow(/config file not found: \/nope.yaml/);
   });

@@ -19,6 +19,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
     region: env[ENV.region],
     tempDir: env[ENV.tempDir],
     logLevel: env[ENV.logLevel],
+    retentionDays: env[ENV.retentionDays],
     warehouse: compact({
       kind: env[ENV.warehouse] as Config['warehouse']['kind'] | undefined,
       url: env[ENV.warehouseUrl],

@@ -7,6 +7,7 @@ import { createLogger } from '../logging/index.js';
 import { parsePipeline } from '../pipeline/load-pipelines.js';
 import { PostgresWarehouse } from '../warehouse/postgres-warehouse.js';
 import { audit } from './audit.js';
+import { planLoads } from './run-pipeline.js';
 import type { LoadRun, LoadServices } from './load-run.js';
 import type { StageResult } from './phase-results.js';
 
@@ -93,6 +94,36 @@ describe('audit phase', () => {
       { id: 1, country: 'DE' },
       { id: 2, country: 'US' },
     ]);
+  });
+
+  it('binds run parameters into custom SQL checks, layered pipeline < load < run', async () => {
+    const staged = await staging('params', [
+      [1, 'US', '2026-01-01T01:00Z'],
+      [2, 'DE', '2026-01-01T02:00Z'],
+      [3, 'DE', '2026-01-01T03:00Z'],
+    ]);
+    const pipeline = parsePipeline(
+      't.yaml',
+      `id: p
+params: { country: US, max_id: 1 }
+loads:
+  - id: l
+    source: { table: a.src }
+    target: { table: ${schema}.dst, key: [id] }
+    params: { max_id: 2 }
+    checks:
+      staging:
+        - custom_sql: { name: ids_in_range, sql: "SELECT id FROM {{ table }} WHERE country = {{ params.country }} AND id > {{ params.max_id }}" }
+`,
+    );
+    const runWith = (params: Record<string, string>) => planLoads({ runId: 'r1', pipeline, interval: null, params })[0]!;
+
+    const passing = await audit(runWith({}), services(), staged);
+    expect(passing.checks.find((c) => c.name === 'ids_in_range')).toMatchObject({ passed: true, observed: 0 });
+
+    const error = await audit(runWith({ country: 'DE' }), services(), staged).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChecksFailedError);
+    expect((error as ChecksFailedError).results.find((r) => r.name === 'ids_in_range')).toMatchObject({ passed: false, observed: 1, sample: [{ id: '3' }] });
   });
 
   it('fails on repeated keys it cannot order, and on a failing check, with samples', async () => {

@@ -30,7 +30,7 @@ export async function audit(run: LoadRun, services: LoadServices, staged: StageR
   const { dialect } = warehouse;
   const { key, orderBy } = run.load.target;
   const specs = [...builtInChecks(run), ...toCheckSpecs(run.load.checks.staging)];
-  const context = { key, now: services.now(), stage: 'staging' as const };
+  const context = { key, now: services.now(), stage: 'staging' as const, params: run.params };
   const log = services.logger.child({ phase: 'audit' });
   let checks: CheckResult[] = await runChecks(warehouse, specs, staged.staging, context, options);
 

@@ -40,7 +40,7 @@ export async function validate(
   const specs: CheckSpec[] = toCheckSpecs(run.load.checks.final);
   const reconcile = reconciliationOf(run.load.checks.final);
   if (reconcile && key.length > 0) specs.push({ kind: 'reconciliation', against: staged.staging, key });
-  const checks = await runChecks(services.warehouse, specs, targetTable(run, services), { key, now: services.now(), stage: 'final' }, options);
+  const checks = await runChecks(services.warehouse, specs, targetTable(run, services), { key, now: services.now(), stage: 'final', params: run.params }, options);
   if (reconcile) {
     checks.push({
       name: 'reconciliation(rows staged = rows written)',

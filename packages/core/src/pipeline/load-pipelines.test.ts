@@ -59,11 +59,32 @@ describe('parsePipeline', () => {
     ['an unknown check', VALID.replace('{ unique: [user_id] }', '{ uniq: [user_id] }'), 'loads[0].checks.final[1]', /not a known check/],
     ['both table and query', VALID.replace('table: public.users_raw', 'table: public.users_raw, query: "select 1"'), 'loads[0].source', /exactly one/],
     ['a merge without key', VALID.replace('key: [user_id], ', ''), 'loads[0].target.key', /needs at least one key/],
+    ['retries with too many attempts', VALID.replace('    source:', '    retries: { attempts: 21 }\n    source:'), 'loads[0].retries.attempts', /<=20/],
+    ['retries with zero attempts', VALID.replace('    source:', '    retries: { attempts: 0 }\n    source:'), 'loads[0].retries.attempts', />=1/],
+    ['retries with a fractional attempt count', VALID.replace('    source:', '    retries: { attempts: 2.5 }\n    source:'), 'loads[0].retries.attempts', /expected int/],
+    ['retries with a malformed backoff', VALID.replace('    source:', '    retries: { backoff: soon }\n    source:'), 'loads[0].retries.backoff', /from "1s" to "24h"/],
+    ['retries with a zero backoff', VALID.replace('    source:', '    retries: { backoff: 0s }\n    source:'), 'loads[0].retries.backoff', /from "1s" to "24h"/],
+    ['retries with an unknown field', VALID.replace('    source:', '    retries: { attempts: 2, delay: 5s }\n    source:'), 'loads[0].retries', /delay/],
+    ['empty retries', VALID.replace('    source:', '    retries: {}\n    source:'), 'loads[0].retries', /give attempts, backoff or both/],
     ['a bad freshness duration', VALID.replace('{ row_count: { min: 1 } }', '{ freshness: { column: updated_at, maxAge: soon } }'), 'loads[0].checks.final[0].freshness.maxAge', /expected a duration/],
   ])('refuses %s with the path inside the file', (_what, text, where, message) => {
     const issues = issuesOf(text);
     expect(issues.map((i) => i.path)).toContain(where);
     expect(issues.find((i) => i.path === where)?.message).toMatch(message);
+  });
+
+  it('accepts per-load retries and leaves them unset otherwise', () => {
+    const p = parsePipeline('p.yaml', VALID.replace('    source:', '    retries: { attempts: 8, backoff: 30s }\n    source:'));
+    expect(p.loads[0]?.retries).toEqual({ attempts: 8, backoff: '30s' });
+    expect(parsePipeline('p.yaml', VALID.replace('    source:', '    retries: { backoff: 1h30m }\n    source:')).loads[0]?.retries).toEqual({ backoff: '1h30m' });
+    expect(parsePipeline('p.yaml', VALID).loads[0]?.retries).toBeUndefined();
+  });
+
+  it('tells a field of the wrong type from a missing one', () => {
+    const wrong = issuesOf(VALID.replace('catchup: false', 'catchup: false, maxActiveRuns: "two"'));
+    expect(wrong.find((i) => i.path === 'schedule.maxActiveRuns')?.message).toBe('expected number');
+    const missing = issuesOf(VALID.replace('    target: { table: analytics.users, key: [user_id], strategy: merge, orderBy: updated_at }\n', ''));
+    expect(missing.find((i) => i.path === 'loads[0].target')?.message).toMatch(/^missing required field/);
   });
 
   it('refuses dependsOn on an unknown load', () => {

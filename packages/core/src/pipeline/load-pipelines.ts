@@ -59,7 +59,8 @@ export function parsePipeline(file: string, text: string): PipelineDefinition {
       doc.errors.map((e) => ({ file, path: '', position: position(e.pos[0]), message: `YAML syntax error: ${e.message.split('\n')[0]}` })),
     );
   }
-  const result = PipelineSchema.safeParse(doc.toJS());
+  // reportInput tells a missing field (input undefined) from one of the wrong type.
+  const result = PipelineSchema.safeParse(doc.toJS(), { reportInput: true });
   if (result.success) return result.data;
   const issues: DefinitionIssue[] = flattenIssues(result.error.issues).map((issue) => {
     const node = doc.getIn(issue.path as unknown[], true);

@@ -113,6 +113,26 @@ export const TargetSchema = z.strictObject({
   intervalColumn: columnName.optional(),
 });
 
+const MAX_BACKOFF_SECONDS = 24 * 3600;
+
+export const RetriesSchema = z
+  .strictObject({
+    /** Executions of each of the load's phases before it fails for good (the first included). */
+    attempts: z.int().min(1).max(20).optional(),
+    /** Base of the exponential backoff between attempts (with jitter), e.g. "30s" or "5m". */
+    backoff: z
+      .string()
+      .refine(
+        (v) => {
+          const seconds = parseDuration(v);
+          return seconds !== undefined && seconds >= 1 && seconds <= MAX_BACKOFF_SECONDS;
+        },
+        { message: 'expected a duration from "1s" to "24h", such as "30s" or "5m"' },
+      )
+      .optional(),
+  })
+  .refine((r) => r.attempts !== undefined || r.backoff !== undefined, { message: 'give attempts, backoff or both' });
+
 export const LoadSchema = z
   .strictObject({
     id: slug,
@@ -127,6 +147,11 @@ export const LoadSchema = z
     dependsOn: z.array(slug).default([]),
     /** Parameters merged over the pipeline's, passed to the transform and SQL templates. */
     params: z.record(z.string(), paramValue).default({}),
+    /**
+     * Retries of this load's phase jobs, over the job kind's defaults (Spark: 3 attempts, backoff
+     * from 5 s; SQL: 5 attempts, backoff from 1 s).
+     */
+    retries: RetriesSchema.optional(),
   })
   .superRefine((load, ctx) => {
     const { strategy, key } = load.target;
@@ -164,3 +189,4 @@ export type PipelineDefinition = z.output<typeof PipelineSchema>;
 export type LoadDefinition = z.output<typeof LoadSchema>;
 export type CheckDefinition = z.output<typeof CheckSchema>;
 export type ScheduleDefinition = z.output<typeof ScheduleSchema>;
+export type RetriesDefinition = z.output<typeof RetriesSchema>;

@@ -12,3 +12,11 @@ export function schedulerKeys(keyPrefix: string, pipelineId: string) {
     lock: `${base}:sched-lock:${pipelineId}`,
   };
 }
+
+/**
+ * Held (NX, with an expiry) by the replica that pruned expired runs, so that the deployment
+ * prunes at most once per expiry however many replicas tick.
+ */
+export function retentionGuardKey(keyPrefix: string): string {
+  return `{${keyPrefix}}:sched-retention`;
+}

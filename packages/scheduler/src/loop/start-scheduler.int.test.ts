@@ -9,12 +9,15 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backfill } from './backfill.js';
 import { BackfillQueue } from './backfill-queue.js';
+import { RETENTION_EVERY_SECONDS } from './prune-expired-runs.js';
+import { retentionGuardKey } from './scheduler-keys.js';
 import { startScheduler, type Scheduler, type SchedulerOptions, type TickReport } from './start-scheduler.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const logger = createLogger({ level: 'silent' });
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 interface ScheduleYaml {
   cron: string;
@@ -190,6 +193,58 @@ describe('scheduler against Redis', () => {
     expect(report.errors).toEqual([]);
     expect(await runIds('alpha')).toEqual(series('alpha', first, HOUR, 3));
     expect(await runIds('beta')).toEqual(series('beta', first, HOUR, 3));
+  });
+
+  it('prunes finished runs past retention by its clock, once per hour across replicas, never active runs', async () => {
+    const t0 = new Date('2026-06-01T00:00:00Z');
+    let clock = t0;
+    const creator = new Orchestrator({ redis: connect(), keyPrefix, logger, now: () => clock });
+    // Not written to the pipelines directory: retention covers runs of every pipeline the store knows.
+    const pipeline = parsePipeline('kept.yaml', definitionText('kept', { cron: '0 2 * * *', catchup: false, maxActiveRuns: 5 }));
+    const run = async (createdAt: Date, finished: boolean) => {
+      clock = createdAt;
+      const record = await creator.createRun({ pipeline, trigger: 'manual', interval: null });
+      if (finished) await creator.cancelRun(record.runId);
+      return record.runId;
+    };
+    try {
+      const oldFinished = await run(new Date(t0.getTime() - 40 * DAY), true);
+      const oldActive = await run(new Date(t0.getTime() - 40 * DAY + MINUTE), false);
+      const recentFinished = await run(new Date(t0.getTime() - 10 * DAY), true);
+      const exists = async (runId: string) => (await store.get(runId)) !== null;
+
+      clock = t0;
+      const reports: TickReport[] = [];
+      const replicas = [0, 1].map(() =>
+        start({ tickMs: HOUR, now: () => clock, config: { pipelinesDir: dir, retentionDays: 30 }, onTick: (r) => reports.push(r) }),
+      );
+      await Promise.all(replicas.map((r) => r.tick()));
+      expect(reports.filter((r) => r.pruned !== undefined).map((r) => r.pruned)).toEqual([1]);
+      expect(await exists(oldFinished)).toBe(false);
+      expect(await exists(oldActive)).toBe(true);
+      expect(await exists(recentFinished)).toBe(true);
+      const ttl = await connections[0]!.ttl(retentionGuardKey(keyPrefix));
+      expect(ttl).toBeGreaterThan(RETENTION_EVERY_SECONDS - 60);
+      expect(ttl).toBeLessThanOrEqual(RETENTION_EVERY_SECONDS);
+
+      // Within the hour nothing is pruned, even once a run is past retention by the clock.
+      clock = new Date(t0.getTime() + 25 * DAY);
+      reports.length = 0;
+      await Promise.all(replicas.map((r) => r.tick()));
+      expect(reports.length).toBeGreaterThanOrEqual(2);
+      expect(reports.every((r) => r.pruned === undefined)).toBe(true);
+      expect(await exists(recentFinished)).toBe(true);
+
+      // The guard's expiry, as Redis would apply it an hour later: the next tick prunes again.
+      await connections[0]!.del(retentionGuardKey(keyPrefix));
+      reports.length = 0;
+      await Promise.all(replicas.map((r) => r.tick()));
+      expect(reports.filter((r) => r.pruned !== undefined).map((r) => r.pruned)).toEqual([1]);
+      expect(await exists(recentFinished)).toBe(false);
+      expect(await exists(oldActive)).toBe(true);
+    } finally {
+      await creator.close();
+    }
   });
 
   it('runs a backfill through later ticks within maxActiveRuns, retrying failed intervals and reprocessing with .rN ids', async () => {

@@ -1,14 +1,18 @@
-import type { Config, Logger } from '@pipeline/core';
+import { DEFAULTS, type Config, type Logger } from '@pipeline/core';
 import { Orchestrator } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
 import { DefinitionSet } from '../definitions/definition-set.js';
 import { BackfillQueue } from './backfill-queue.js';
 import { forEachLimit } from './for-each-limit.js';
+import { pruneExpiredRuns, type RetentionContext } from './prune-expired-runs.js';
 import { tickPipeline, type PipelineTickResult, type TickContext } from './tick-pipeline.js';
 
 export interface SchedulerOptions {
-  /** `pipelinesDir` is watched: definitions are reread when a file's modification time changes. */
-  config: Pick<Config, 'pipelinesDir'>;
+  /**
+   * `pipelinesDir` is watched: definitions are reread when a file's modification time changes.
+   * Finished runs older than `retentionDays` are pruned, at most once an hour per deployment.
+   */
+  config: Pick<Config, 'pipelinesDir'> & Partial<Pick<Config, 'retentionDays'>>;
   /** Used for run state, the scheduler's own keys and the queues; the caller closes it. */
   redis: Redis;
   /** @defaultValue "pipeline" */
@@ -31,6 +35,11 @@ export interface TickReport {
   pipelines: PipelineTickResult[];
   /** Pipelines whose tick failed; they are tried again on the next tick. */
   errors: { pipelineId: string; error: unknown }[];
+  /**
+   * Runs deleted by retention in this tick; undefined when another tick or replica pruned within
+   * the hour, or when pruning failed (logged, tried again an hour later).
+   */
+  pruned?: number;
 }
 
 export interface Scheduler {
@@ -51,6 +60,22 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const definitions = new DefinitionSet(options.config.pipelinesDir, logger);
   const orchestrator = new Orchestrator({ redis, keyPrefix, logger, now });
   const ctx: TickContext = { redis, keyPrefix, logger, leaseMs, orchestrator, backfills: new BackfillQueue(redis, keyPrefix) };
+  const retention: RetentionContext = {
+    redis,
+    keyPrefix,
+    store: orchestrator.store,
+    retentionDays: options.config.retentionDays ?? DEFAULTS.retentionDays,
+    logger,
+  };
+
+  async function prune(at: Date): Promise<number | undefined> {
+    try {
+      return await pruneExpiredRuns(retention, at);
+    } catch (err) {
+      logger.error({ err }, 'pruning runs past retention failed; tried again when the hourly guard expires');
+      return undefined;
+    }
+  }
 
   async function runTick(): Promise<TickReport> {
     const at = now();
@@ -64,6 +89,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
         logger.error({ err: error, pipelineId: pipeline.id }, 'scheduler tick failed for this pipeline; trying again next tick');
       }
     });
+    const pruned = await prune(at);
+    if (pruned !== undefined) report.pruned = pruned;
     onTick?.(report);
     return report;
   }
@@ -88,7 +115,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   }
 
   timer = setTimeout(() => void loop(), 0);
-  logger.info({ pipelinesDir: options.config.pipelinesDir, keyPrefix, tickMs }, 'scheduler started');
+  logger.info({ pipelinesDir: options.config.pipelinesDir, keyPrefix, tickMs, retentionDays: retention.retentionDays }, 'scheduler started');
 
   return {
     tick,

@@ -37,7 +37,7 @@ export function checkSql(d: DialectHooks, check: CheckSpec, table: TableName, ct
     case 'reconciliation':
       return reconciliationCheck(d, check, t);
     case 'custom_sql':
-      return customSqlCheck(check, t);
+      return customSqlCheck(check, t, ctx.params ?? {});
     default:
       throw new SqlInputError(
         'check.kind',

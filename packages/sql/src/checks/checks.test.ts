@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { postgresDialect } from '../dialects/postgres-dialect.js';
 import { redshiftDialect } from '../dialects/redshift-dialect.js';
 import { SqlInputError } from '../errors/sql-input-error.js';
+import { UnknownParamError } from '../errors/unknown-param-error.js';
 import type { CheckContext } from '../types/check-context.js';
 import type { CheckSpec } from '../types/check-spec.js';
 
@@ -118,6 +119,67 @@ describe.each([postgresDialect, redshiftDialect])('checkSql ($name)', (d) => {
     it('drops a trailing semicolon so the query nests', () => {
       const c = check({ kind: 'custom_sql', name: 'x', sql: 'SELECT 1;  \n' });
       expect(c.observed.sql).toBe('SELECT COUNT(*) AS "observed" FROM (\nSELECT 1\n) AS "failing"');
+    });
+
+    it('binds each distinct {{ params.<name> }} once as $n, in order of first use, in both statements', () => {
+      const c = check(
+        { kind: 'custom_sql', name: 'x', sql: 'SELECT * FROM {{ table }} WHERE country = {{params.country}} AND n > {{ params.min }} OR c2 = {{ params.country }}' },
+        { ...ctx, params: { min: 3, country: "it's", unused: true } },
+      );
+      expect(c.observed.sql).toContain('WHERE country = $1 AND n > $2 OR c2 = $1');
+      expect(c.observed.params).toEqual(["it's", 3]);
+      expect(c.sample!.sql).toContain('WHERE country = $1 AND n > $2 OR c2 = $1');
+      expect(c.sample!.params).toEqual(["it's", 3]);
+      expect(c.observed.sql).not.toContain("it's");
+    });
+
+    it('binds nothing when the query uses no parameter', () => {
+      const c = check({ kind: 'custom_sql', name: 'x', sql: 'SELECT 1' }, { ...ctx, params: { a: 1 } });
+      expect(c.observed.params).toEqual([]);
+    });
+
+    it('names an unknown parameter and the known ones', () => {
+      const spec: CheckSpec = { kind: 'custom_sql', name: 'by_country', sql: 'SELECT 1 WHERE {{ params.contry }} IS NULL' };
+      const error = (() => {
+        try {
+          check(spec, { ...ctx, params: { region: 'eu', country: 'DE' } });
+        } catch (err) {
+          return err;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(UnknownParamError);
+      expect(error).toMatchObject({ code: 'E_SQL_PARAM', param: 'contry', check: 'by_country', known: ['country', 'region'] });
+      expect((error as Error).message).toContain('known: country, region');
+      expect(() => check(spec)).toThrow(/known: none/);
+    });
+
+    it('does not take inherited properties for parameters', () => {
+      expect(() => check({ kind: 'custom_sql', name: 'x', sql: 'SELECT {{ params.toString }}' }, { ...ctx, params: {} })).toThrow(UnknownParamError);
+    });
+
+    it.each([
+      ["c = '{{ params.country }}'"],
+      ["c LIKE '%{{params.country}}%'"],
+      ["c = 'it''s {{ params.country }}'"],
+    ])('refuses a parameter inside a string literal, which would be the text "$1": %s', (where) => {
+      const spec: CheckSpec = { kind: 'custom_sql', name: 'x', sql: `SELECT 1 WHERE ${where}` };
+      expect(() => check(spec, { ...ctx, params: { country: 'DE' } })).toThrow(/inside a quoted string/);
+    });
+
+    it.each([
+      ["c = 'it''s' AND d = {{ params.country }}"],
+      ["c = {{ params.country }} -- don't quote it"],
+      ['c = {{ params.country }} /* isn\'t quoted */ AND "o\'k" = 1'],
+      ["c LIKE '%' || {{ params.country }} || '%'"],
+    ])('binds a parameter outside literals, whatever apostrophes surround it: %s', (where) => {
+      const c = check({ kind: 'custom_sql', name: 'x', sql: `SELECT 1 WHERE ${where}` }, { ...ctx, params: { country: 'DE' } });
+      expect(c.observed.params).toEqual(['DE']);
+    });
+
+    it('refuses a parameter value that cannot be bound', () => {
+      const params = { n: Number.NaN } as Record<string, number>;
+      expect(() => check({ kind: 'custom_sql', name: 'x', sql: 'SELECT {{ params.n }}' }, { ...ctx, params })).toThrow(SqlInputError);
     });
 
     it('inserts the table name literally, even when it holds $ sequences', () => {

@@ -9,4 +9,10 @@ export interface CheckContext {
    * @defaultValue 5
    */
   sampleSize?: number;
+  /**
+   * The run's parameters (pipeline < load < run), which custom SQL checks reference as
+   * `{{ params.<name> }}`; each value is bound as a parameter, never written into the SQL.
+   * @defaultValue {}
+   */
+  params?: Record<string, string | number | boolean>;
 }

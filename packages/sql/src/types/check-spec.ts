@@ -10,5 +10,8 @@ export type CheckSpec =
   | { kind: 'freshness'; column: string; maxAgeSeconds: number }
   /** Every row of `against` (staging) has its key in the checked table; observed = missing keys. */
   | { kind: 'reconciliation'; against: TableName; key: string[] }
-  /** `sql` returns failing rows; `{{ table }}` is replaced by the quoted table, nothing else is templated. */
+  /**
+   * `sql` returns failing rows; `{{ table }}` is replaced by the quoted table and
+   * `{{ params.<name> }}` by a bound parameter (`$n`) holding the run parameter's value.
+   */
   | { kind: 'custom_sql'; name: string; sql: string };
