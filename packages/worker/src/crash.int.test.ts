@@ -1,5 +1,5 @@
 import { isProcessAlive } from '@pipeline/core';
-import { AUDIT_TABLE, type ColumnSpec } from '@pipeline/sql';
+import { AUDIT_TABLE } from '@pipeline/sql';
 import { getPostgresUrl } from '@pipeline/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseLocalExternalId } from './local-external-id.js';
@@ -93,21 +93,8 @@ loads:
   }, 120_000);
 
   it('during merge: the open transaction rolls back, the next worker merges once, and the run completes', async () => {
-    const columns: ColumnSpec[] = [
-      { name: 'id', type: { kind: 'int64' }, nullable: false },
-      { name: 'email', type: { kind: 'string' }, nullable: true },
-    ];
-    await fx.db.query(`CREATE TABLE ${fx.schema}.customers (id bigint PRIMARY KEY, email text)`);
-    await fx.db.query(`INSERT INTO ${fx.schema}.customers VALUES (1, 'old@example.com'), (9, 'kept@example.com')`);
-    // Every merge into the target takes two seconds: long enough to kill the worker inside it.
-    await fx.db.query(`CREATE FUNCTION ${fx.schema}.slow_publish() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$`);
-    await fx.db.query(`CREATE TRIGGER slow_publish AFTER INSERT ON ${fx.schema}.customers FOR EACH STATEMENT EXECUTE FUNCTION ${fx.schema}.slow_publish()`);
-    const pipeline = fx.pipeline(`id: customers
-loads:
-  - id: customers
-    source: { table: ${fx.schema}.customers_src }
-    target: { table: ${fx.schema}.customers, key: [id], strategy: merge }
-`);
+    const columns = await fx.slowCustomersTarget();
+    const pipeline = fx.customersPipeline();
     const created = await fx.orchestrator.createRun({ pipeline, trigger: 'manual', interval: null });
     const { runId } = created;
     const extracted = await fx.fakeExtract(created, 'customers', ['1,new@example.com', '2,two@example.com'], columns);

@@ -19,17 +19,6 @@ afterEach(async () => {
   await fx?.teardown();
 });
 
-function customersPipeline(stagingChecks = '[]') {
-  return fx.pipeline(`id: customers
-loads:
-  - id: customers
-    source: { table: ${fx.schema}.customers_src }
-    target: { table: ${fx.schema}.customers, key: [id], strategy: merge }
-    checks:
-      staging: ${stagingChecks}
-`);
-}
-
 async function targetRows() {
   return (await fx.db.query(`SELECT id::int, email FROM ${fx.schema}.customers ORDER BY id`)).rows;
 }
@@ -38,7 +27,7 @@ describe('phase hand-off', () => {
   it('a job whose phase already succeeded only enqueues downstream again, and the run completes', async () => {
     await fx.db.query(`CREATE TABLE ${fx.schema}.customers (id bigint PRIMARY KEY, email text)`);
     await fx.db.query(`INSERT INTO ${fx.schema}.customers VALUES (1, 'old@example.com'), (9, 'kept@example.com')`);
-    const created = await fx.orchestrator.createRun({ pipeline: customersPipeline(), trigger: 'manual', interval: null });
+    const created = await fx.orchestrator.createRun({ pipeline: fx.customersPipeline(), trigger: 'manual', interval: null });
     const { runId } = created;
     const sparkJobId = `${runId}__customers__extract-transform__g0`;
     expect(await fx.orchestrator.queue('spark').getJobState(sparkJobId)).toBe('waiting');
@@ -76,7 +65,7 @@ describe('phase hand-off', () => {
   it('a failed staging check fails the run without retries; downstream is upstream_failed and cleanup still runs', async () => {
     await fx.db.query(`CREATE TABLE ${fx.schema}.customers (id bigint PRIMARY KEY, email text)`);
     await fx.db.query(`INSERT INTO ${fx.schema}.customers VALUES (1, 'old@example.com')`);
-    const created = await fx.orchestrator.createRun({ pipeline: customersPipeline('[ { not_null: [email] } ]'), trigger: 'manual', interval: null });
+    const created = await fx.orchestrator.createRun({ pipeline: fx.customersPipeline('[ { not_null: [email] } ]'), trigger: 'manual', interval: null });
     const { runId } = created;
     const result = await fx.fakeExtract(created, 'customers', ['1,new@example.com', '2,'], COLUMNS);
     await fx.orchestrator.completePhase(runId, 'customers', 'extract-transform', result);

@@ -37,12 +37,7 @@ function startOrphanJob(dir: string, delayMs: number) {
 
 describe('a retried extract-transform', () => {
   it('waits for the still-running spark-submit of the earlier attempt and takes its manifest', async () => {
-    const pipeline = fx.pipeline(`id: customers
-loads:
-  - id: customers
-    source: { table: ${fx.schema}.customers_src }
-    target: { table: ${fx.schema}.customers, key: [id], strategy: merge }
-`);
+    const pipeline = fx.customersPipeline();
     const created = await fx.orchestrator.createRun({ pipeline, trigger: 'manual', interval: null });
     const { runId } = created;
     const dir = loadDir(path.resolve(fx.config.tempDir), { runId, load: pipeline.loads[0]! });

@@ -1,3 +1,4 @@
+import type { ColumnSpec } from '@pipeline/sql';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,14 @@ export interface WorkerFixture {
   db: pg.Client;
   orchestrator: Orchestrator;
   pipeline(yaml: string): PipelineDefinition;
+  /** One merge load from `customers_src` into `customers` keyed by id, with optional staging checks (YAML). */
+  customersPipeline(stagingChecks?: string): PipelineDefinition;
+  /**
+   * Creates `customers` holding ids 1 and 9, with a trigger that makes every insert into it
+   * take two seconds: long enough to act while a merge runs. Returns the columns of the rows a
+   * fake extract writes for it.
+   */
+  slowCustomersTarget(): Promise<ColumnSpec[]>;
   startWorker(options?: Partial<StartWorkerOptions>): Promise<PipelineWorker>;
   /** Resolves with the run once it is in one of `states`. */
   waitForRun(runId: string, states: RunState[], timeoutMs?: number): Promise<RunRecord>;
@@ -52,6 +61,28 @@ export async function createWorkerFixture(name: string): Promise<WorkerFixture> 
     db,
     orchestrator,
     pipeline: (yaml) => parsePipeline(`${name}.yaml`, yaml),
+    customersPipeline: (stagingChecks = '[]') =>
+      parsePipeline(
+        `${name}.yaml`,
+        `id: customers
+loads:
+  - id: customers
+    source: { table: ${schema}.customers_src }
+    target: { table: ${schema}.customers, key: [id], strategy: merge }
+    checks:
+      staging: ${stagingChecks}
+`,
+      ),
+    async slowCustomersTarget() {
+      await db.query(`CREATE TABLE ${schema}.customers (id bigint PRIMARY KEY, email text)`);
+      await db.query(`INSERT INTO ${schema}.customers VALUES (1, 'old@example.com'), (9, 'kept@example.com')`);
+      await db.query(`CREATE FUNCTION ${schema}.slow_publish() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$`);
+      await db.query(`CREATE TRIGGER slow_publish AFTER INSERT ON ${schema}.customers FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.slow_publish()`);
+      return [
+        { name: 'id', type: { kind: 'int64' }, nullable: false },
+        { name: 'email', type: { kind: 'string' }, nullable: true },
+      ];
+    },
     async startWorker(options = {}) {
       const worker = await startWorker({ config, redis, keyPrefix, queues: ['spark', 'sql'], concurrency: 2, logger, heartbeatMs: 1_000, ...options });
       workers.push(worker);
