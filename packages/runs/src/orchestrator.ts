@@ -1,4 +1,4 @@
-import { manualRunId, planLoads, withLogScope, type LoadPhase, type Logger, type ParamValue, type PipelineDefinition } from '@pipeline/core';
+import { manualRunId, planLoads, withLogScope, type LoadPhase, type Logger, type PipelineRunRequest } from '@pipeline/core';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { jobOptions } from './catalog/job-options.js';
@@ -32,16 +32,11 @@ export interface OrchestratorOptions {
   now?: () => Date;
 }
 
-export interface CreateRunRequest {
-  pipeline: PipelineDefinition;
+/** What `runPipeline` takes, with the trigger; the id is derived here unless given. */
+export interface CreateRunRequest extends Omit<PipelineRunRequest, 'runId'> {
   trigger: Trigger;
-  /** The data interval `[start, end)`; null for a full refresh. */
-  interval: { start: Date; end: Date } | null;
-  params?: Record<string, ParamValue>;
   /** Scheduled and backfill runs pass `scheduledRunId(…)`; a fresh manual id otherwise. */
   runId?: string;
-  /** Directory transform paths are relative to. @defaultValue process.cwd() */
-  baseDir?: string;
 }
 
 export interface FailPhaseOptions extends GenerationOption {

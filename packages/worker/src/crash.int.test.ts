@@ -1,5 +1,4 @@
 import { isProcessAlive } from '@pipeline/core';
-import { AUDIT_TABLE } from '@pipeline/sql';
 import { getPostgresUrl } from '@pipeline/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseLocalExternalId } from './local-external-id.js';
@@ -123,13 +122,12 @@ loads:
       ['cleanup', 'success', 1, second.workerId],
     ]);
     expect(done.phases.find((p) => p.phase === 'merge')!.result).toMatchObject({ rowsInserted: 1, rowsUpdated: 1 });
-    expect((await fx.db.query(`SELECT id::int, email FROM ${fx.schema}.customers ORDER BY id`)).rows).toEqual([
+    expect(await fx.customerRows()).toEqual([
       { id: 1, email: 'new@example.com' },
       { id: 2, email: 'two@example.com' },
       { id: 9, email: 'kept@example.com' },
     ]);
     // The killed attempt's transaction never committed: one audit row, from the second merge.
-    const audit = await fx.db.query(`SELECT count(*)::int AS n FROM ${AUDIT_TABLE.schema}.${AUDIT_TABLE.name} WHERE run_id = $1`, [runId]);
-    expect(audit.rows).toEqual([{ n: 1 }]);
+    expect(await fx.auditRowCount(runId)).toBe(1);
   }, 60_000);
 });

@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 async function targetRows() {
-  return (await fx.db.query(`SELECT id::int, email FROM ${fx.schema}.customers ORDER BY id`)).rows;
+  return fx.customerRows();
 }
 
 describe('phase hand-off', () => {

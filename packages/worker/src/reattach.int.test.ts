@@ -55,7 +55,7 @@ describe('a retried extract-transform', () => {
     expect(done.state, JSON.stringify(done.phases.map((p) => p.error))).toBe('success');
     const extract = done.phases[0]!;
     expect(extract).toMatchObject({ state: 'success', attempts: 2, externalId, result: { externalId, manifest: { rowsRead: 2 } } });
-    expect((await fx.db.query(`SELECT id::int, email FROM ${fx.schema}.customers ORDER BY id`)).rows).toEqual([
+    expect(await fx.customerRows()).toEqual([
       { id: 1, email: 'a@example.com' },
       { id: 2, email: 'b@example.com' },
     ]);

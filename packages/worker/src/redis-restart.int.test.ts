@@ -1,6 +1,5 @@
 import { createLogger } from '@pipeline/core';
 import { Orchestrator, type RunRecord } from '@pipeline/runs';
-import { AUDIT_TABLE } from '@pipeline/sql';
 import { getPostgresUrl } from '@pipeline/testing';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -72,13 +71,12 @@ describe('Redis restarted while a phase runs', () => {
       ['validate', 'success', 1],
       ['cleanup', 'success', 1],
     ]);
-    expect((await fx.db.query(`SELECT id::int, email FROM ${fx.schema}.customers ORDER BY id`)).rows).toEqual([
+    expect(await fx.customerRows()).toEqual([
       { id: 1, email: 'new@example.com' },
       { id: 2, email: 'two@example.com' },
       { id: 9, email: 'kept@example.com' },
     ]);
-    const audit = await fx.db.query(`SELECT count(*)::int AS n FROM ${AUDIT_TABLE.schema}.${AUDIT_TABLE.name} WHERE run_id = $1`, [runId]);
-    expect(audit.rows).toEqual([{ n: 1 }]);
+    expect(await fx.auditRowCount(runId)).toBe(1);
     // The outage shows in the JSON log only, not as stack traces printed beside it.
     expect(worker.unstructuredOutput()).toEqual([]);
   }, 60_000);

@@ -1,4 +1,3 @@
-import type { ColumnSpec } from '@pipeline/sql';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { Orchestrator, QUEUE_KINDS, type RunRecord, type RunState } from '@pipel
 import { createTestSchema, getPostgresUrl, uniqueName } from '@pipeline/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { AUDIT_TABLE, type ColumnSpec } from '@pipeline/sql';
 import { vi } from 'vitest';
 import { startWorker, type PipelineWorker, type StartWorkerOptions } from '../start-worker.js';
 
@@ -32,6 +32,10 @@ export interface WorkerFixture {
    * fake extract writes for it.
    */
   slowCustomersTarget(): Promise<ColumnSpec[]>;
+  /** The `customers` table, ordered by id. */
+  customerRows(): Promise<{ id: number; email: string | null }[]>;
+  /** Audit rows the run wrote to the load history. */
+  auditRowCount(runId: string): Promise<number>;
   startWorker(options?: Partial<StartWorkerOptions>): Promise<PipelineWorker>;
   /** Resolves with the run once it is in one of `states`. */
   waitForRun(runId: string, states: RunState[], timeoutMs?: number): Promise<RunRecord>;
@@ -73,6 +77,12 @@ loads:
       staging: ${stagingChecks}
 `,
       ),
+    async customerRows() {
+      return (await db.query(`SELECT id::int, email FROM ${schema}.customers ORDER BY id`)).rows;
+    },
+    async auditRowCount(runId) {
+      return (await db.query(`SELECT count(*)::int AS n FROM ${AUDIT_TABLE.schema}.${AUDIT_TABLE.name} WHERE run_id = $1`, [runId])).rows[0].n;
+    },
     async slowCustomersTarget() {
       await db.query(`CREATE TABLE ${schema}.customers (id bigint PRIMARY KEY, email text)`);
       await db.query(`INSERT INTO ${schema}.customers VALUES (1, 'old@example.com'), (9, 'kept@example.com')`);
