@@ -14,42 +14,25 @@ otherwise. The password is never printed.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import sys
 import time
-from dataclasses import dataclass
-from typing import Any, TextIO
+from pathlib import Path
+from typing import TextIO
 
-import boto3
+if __package__ in (None, ""):
+    # Run as a script from a checkout: make the sibling pipeline_spark package importable.
+    # Under spark-submit on a cluster it comes from the --py-files zip instead.
+    _SPARK_ROOT = Path(__file__).resolve().parent.parent
+    if (_SPARK_ROOT / "pipeline_spark").is_dir() and str(_SPARK_ROOT) not in sys.path:
+        sys.path.insert(0, str(_SPARK_ROOT))
+
 import psycopg
-from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError, NoRegionError
+
+from pipeline_spark.warehouse_secret import SecretReadError, WarehouseSecret, read_warehouse_secret
 
 SECRET_ARN_ENV = "PIPELINE_SECRET_ARN"
-SECRET_FIELDS = ("host", "port", "username", "password", "dbname")
 CONNECT_TIMEOUT_SECONDS = 10
-_ARN_REGION = re.compile(r"arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):")
-
-_SECRET_ADVICE = {
-    "ResourceNotFoundException": "not found; check the ARN and the region",
-    "AccessDeniedException": "access denied; allow secretsmanager:GetSecretValue on it for this role",
-    "UnrecognizedClientException": "AWS rejected the credentials; check the profile or role in use",
-    "DecryptionFailure": "cannot be decrypted; allow kms:Decrypt on the secret's key for this role",
-}
-
-
-@dataclass(frozen=True)
-class WarehouseSecret:
-    engine: str
-    host: str
-    port: int
-    username: str
-    password: str
-    dbname: str
-
-    def describe(self) -> str:
-        return f"{self.username}@{self.host}:{self.port}/{self.dbname}"
 
 
 class CheckFailed(Exception):
@@ -85,46 +68,10 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
 
 
 def read_secret(secret_id: str, region: str | None) -> WarehouseSecret:
-    match = _ARN_REGION.match(secret_id)
-    region = region or (match.group(1) if match else None)
     try:
-        client = boto3.client("secretsmanager", region_name=region)
-        response = client.get_secret_value(SecretId=secret_id)
-    except NoRegionError:
-        raise CheckFailed("no AWS region; pass --region or set AWS_REGION") from None
-    except NoCredentialsError:
-        raise CheckFailed("no AWS credentials; configure a profile or role, or set AWS_ACCESS_KEY_ID") from None
-    except EndpointConnectionError as err:
-        raise CheckFailed(f"cannot reach Secrets Manager ({err}); check the network or AWS_ENDPOINT_URL_SECRETS_MANAGER") from None
-    except ClientError as err:
-        code = err.response.get("Error", {}).get("Code", "ClientError")
-        raise CheckFailed(_SECRET_ADVICE.get(code, f"{code}: {err.response.get('Error', {}).get('Message', '')}")) from None
-    except BotoCoreError as err:
-        raise CheckFailed(f"{type(err).__name__}: {err}") from None
-    text = response.get("SecretString")
-    if text is None:
-        raise CheckFailed("holds binary data; store the credentials as JSON text")
-    try:
-        fields: Any = json.loads(text)
-    except json.JSONDecodeError:
-        raise CheckFailed(f"is not JSON; store {', '.join(('engine',) + SECRET_FIELDS)} as a JSON object") from None
-    if not isinstance(fields, dict):
-        raise CheckFailed(f"is not a JSON object; store {', '.join(('engine',) + SECRET_FIELDS)}")
-    missing = [name for name in SECRET_FIELDS if fields.get(name) in (None, "")]
-    if missing:
-        raise CheckFailed(f"lacks {', '.join(missing)}; add them to the secret JSON")
-    try:
-        port = int(fields["port"])
-    except (TypeError, ValueError):
-        raise CheckFailed(f"has port {fields['port']!r}; it must be a number such as 5439") from None
-    return WarehouseSecret(
-        engine=str(fields.get("engine") or "unknown"),
-        host=str(fields["host"]),
-        port=port,
-        username=str(fields["username"]),
-        password=str(fields["password"]),
-        dbname=str(fields["dbname"]),
-    )
+        return read_warehouse_secret(secret_id, region)
+    except SecretReadError as err:
+        raise CheckFailed(err.reason) from None
 
 
 def select_one(secret: WarehouseSecret) -> int:

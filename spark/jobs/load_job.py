@@ -2,6 +2,10 @@
 
     spark-submit [--master local[2]] spark/jobs/load_job.py --spec <spec.json>
     spark-submit --deploy-mode cluster --py-files pipeline_spark.zip load_job.py --spec-json '<json>'
+    spark-submit --deploy-mode cluster --py-files pipeline_spark.zip load_job.py --spec s3://bucket/spec.json
+
+A spec too long for the step's arguments (EMR allows 10,240 characters in all) travels as an S3
+object instead, read with boto3 before Spark starts.
 
 Exit codes: 0 success, 2 unusable spec (the message names the field), 1 any other failure.
 Progress and failures go to stderr as JSON lines (spark-submit's stderr when run under it).
@@ -178,7 +182,7 @@ def _log_stream(env: Mapping[str, str]) -> TextIO | JvmStderr:
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Read a load's source, transform it, write files and a manifest.")
     given = parser.add_mutually_exclusive_group(required=True)
-    given.add_argument("--spec", help="path of the job spec JSON file")
+    given.add_argument("--spec", help="the job spec JSON file: a path, a file:// URI or an s3:// URI")
     given.add_argument("--spec-json", help="the job spec as a JSON string")
     return parser.parse_args(argv)
 
@@ -187,14 +191,38 @@ def _load_spec(args: argparse.Namespace) -> object:
     if args.spec_json is not None:
         text, origin = args.spec_json, "--spec-json"
     else:
-        try:
-            text, origin = Path(args.spec).read_text(encoding="utf-8"), "--spec"
-        except OSError as err:
-            raise SpecError("--spec", f"cannot read {args.spec}: {err.strerror}") from err
+        text, origin = _read_spec_file(args.spec), "--spec"
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise SpecError(origin, f"not valid JSON: {err}") from err
+
+
+def _read_spec_file(location: str) -> str:
+    if location.startswith(("s3://", "s3a://", "s3n://")):
+        return _read_s3_text(location)
+    path = location[len("file://"):] if location.startswith("file://") else location
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise SpecError("--spec", f"cannot read {location}: {err.strerror}") from err
+
+
+def _read_s3_text(location: str) -> str:
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    bucket, _, key = location.split("://", 1)[1].partition("/")
+    try:
+        body = boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+    except ClientError as err:
+        code = err.response.get("Error", {}).get("Code", "ClientError")
+        if code in ("NoSuchKey", "NoSuchBucket", "404"):
+            raise SpecError("--spec", f"no object at {location}") from err
+        raise JobError(f"cannot read the spec from {location}: {code}") from err
+    except BotoCoreError as err:
+        raise JobError(f"cannot read the spec from {location}: {type(err).__name__}: {err}") from err
+    return body.decode("utf-8")
 
 
 def _report(log: JobLogger, err: JobError) -> None:

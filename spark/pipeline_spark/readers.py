@@ -1,12 +1,13 @@
 """Reading a load's source: Spark's JDBC source locally, the Redshift connector on EMR.
 
 Both read the same SELECT (``source_sql``), so the interval filter runs in the database either
-way. Passwords come from the environment variable the spec names and go only into the reader's
-options, which are never logged.
+way. Passwords come from the environment variable the spec names, or for a JDBC read with
+``secretArn`` from Secrets Manager, and go only into the reader's options, which are never logged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from pyspark.sql import DataFrame, SparkSession
@@ -16,6 +17,7 @@ from pipeline_spark.identifiers import quote_identifier
 from pipeline_spark.log import JobLogger
 from pipeline_spark.source_sql import as_relation, source_select, timestamptz_literal
 from pipeline_spark.spec import Interval, JdbcRead, JobSpec, RedshiftRead
+from pipeline_spark.warehouse_secret import read_warehouse_secret
 
 REDSHIFT_FORMAT = "io.github.spark_redshift_community.spark.redshift"
 
@@ -36,6 +38,12 @@ def read_source(spark: SparkSession, spec: JobSpec, *, env: Mapping[str, str], l
     if isinstance(read, RedshiftRead):
         log.info("reading source", reader="redshift", source=_describe(spec))
         return spark.read.format(REDSHIFT_FORMAT).options(**redshift_options(read, select, password)).load()
+    if read.secret_arn is not None:
+        # The Redshift secret JSON holds the user too; the URL still names host and database.
+        secret = read_warehouse_secret(read.secret_arn)
+        log.redact(secret.password)
+        log.info("read the warehouse credentials", secret=read.secret_arn, user=secret.username)
+        read, password = dataclasses.replace(read, user=secret.username), secret.password
     return _read_jdbc(spark, spec, read, jdbc_options(read, select, password), log)
 
 

@@ -57,6 +57,7 @@ class JdbcRead:
     fetch_size: int
     num_partitions: int | None
     driver: str
+    secret_arn: str | None = None
     kind: Literal["jdbc"] = "jdbc"
 
 
@@ -175,7 +176,7 @@ def _read(value: object, field: str) -> JdbcRead | RedshiftRead:
 
 
 def _jdbc_read(obj: dict[str, Any], field: str) -> JdbcRead:
-    _known(obj, field, {"kind", "url", "user", "passwordEnv", "fetchSize", "numPartitions", "driver"})
+    _known(obj, field, {"kind", "url", "user", "passwordEnv", "secretArn", "fetchSize", "numPartitions", "driver"})
     url = _required_str(obj, "url", field)
     if not url.startswith("jdbc:"):
         raise SpecError(f"{field}.url", "must be a JDBC URL such as jdbc:postgresql://host:5432/db")
@@ -184,10 +185,16 @@ def _jdbc_read(obj: dict[str, Any], field: str) -> JdbcRead:
     )
     if driver is None:
         raise SpecError(f"{field}.driver", "cannot be inferred from this URL; give the JDBC driver class name")
+    secret_arn = _optional_str(obj, "secretArn", field)
+    user = _optional_str(obj, "user", field)
+    password_env = _env_name(obj, "passwordEnv", field)
+    if secret_arn is not None and (user is not None or password_env is not None):
+        raise SpecError(f"{field}.secretArn", "give either secretArn (the secret holds the user) or user/passwordEnv, not both")
     return JdbcRead(
         url=url,
-        user=_optional_str(obj, "user", field),
-        password_env=_env_name(obj, "passwordEnv", field),
+        user=user,
+        password_env=password_env,
+        secret_arn=secret_arn,
         fetch_size=_int(obj, "fetchSize", field, default=DEFAULT_FETCH_SIZE, low=1, high=1_000_000),
         num_partitions=_int(obj, "numPartitions", field, default=None, low=1, high=MAX_JDBC_PARTITIONS),
         driver=driver,

@@ -5,6 +5,7 @@ export * from './secrets/index.js';
 export * from './logging/index.js';
 export * from './warehouse/index.js';
 export * from './compute/index.js';
+export * from './storage/index.js';
 export * from './checks/index.js';
 export * from './load/index.js';
 export * from './schedule/index.js';

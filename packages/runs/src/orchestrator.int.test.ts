@@ -124,7 +124,7 @@ describe('Orchestrator', () => {
     expect(await orchestrator.store.activeCount('orders')).toBe(0);
   });
 
-  it('cancelRun removes waiting jobs and publishes the run id on the cancel channel', async () => {
+  it('cancelRun removes waiting jobs, publishes the run id on the cancel channel, and still cleans up started loads', async () => {
     await create();
     await orchestrator.completePhase(RUN_ID, 'a', 'extract-transform', {});
     expect(await jobIds(orchestrator)).toHaveLength(3);
@@ -137,17 +137,22 @@ describe('Orchestrator', () => {
       expect(channel).toBe(cancelChannel(ctx.keyPrefix));
       expect(runId).toBe(RUN_ID);
       expect(run.state).toBe('cancelled');
-      expect(run.phases.filter((p) => p.state !== 'success').every((p) => p.state === 'cancelled')).toBe(true);
+      // Load a had started: its cleanup still runs and drops whatever staging it made.
+      const left = run.phases.filter((p) => p.state !== 'success' && p.state !== 'cancelled');
+      expect(left.map((p) => [p.loadId, p.phase, p.state])).toEqual([['a', 'cleanup', 'queued']]);
     } finally {
       subscriber.disconnect();
     }
-    // Only the job of the phase completed by hand above is left (a worker would have finished it).
-    expect(await jobIds(orchestrator)).toEqual([id('a', 'extract-transform')]);
+    // The job of the phase completed by hand above (a worker would have finished it) and a's cleanup.
+    expect((await jobIds(orchestrator)).sort()).toEqual([id('a', 'extract-transform'), id('a', 'cleanup')].sort());
     expect(await orchestrator.store.activeCount('orders')).toBe(0);
     await expect(orchestrator.markRunning(RUN_ID, 'a', 'stage', { worker: 'w1', attempt: 1 })).rejects.toBeInstanceOf(PhaseTransitionError);
     const afterCancel = await orchestrator.completePhase(RUN_ID, 'a', 'stage', {});
     expect(afterCancel.state).toBe('cancelled');
-    expect(await jobIds(orchestrator)).toEqual([id('a', 'extract-transform')]);
+    await orchestrator.markRunning(RUN_ID, 'a', 'cleanup', { worker: 'w1', attempt: 1 });
+    const cleaned = await orchestrator.completePhase(RUN_ID, 'a', 'cleanup', { keptFiles: '/tmp/x' });
+    expect(cleaned.state).toBe('cancelled');
+    expect(cleaned.phases.find((p) => p.loadId === 'a' && p.phase === 'cleanup')?.state).toBe('success');
   });
 
   it('retryRun keeps successes and re-enqueues the failed phase with generation + 1', async () => {

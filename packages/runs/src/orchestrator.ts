@@ -99,8 +99,7 @@ export class Orchestrator {
     const now = this.now();
     const runId = request.runId ?? manualRunId(request.pipeline.id, now);
     assertRunId(runId);
-    const existing = await this.store.get(runId);
-    if (existing) return { record: await this.enqueueQueued(existing), created: false };
+    // Created with SET NX: building a record that may turn out to exist costs less than reading first.
     const record = this.newRecord(runId, request, now);
     if (!(await this.store.create(record))) {
       return { record: await this.enqueueQueued(await this.store.require(runId)), created: false };
@@ -156,13 +155,13 @@ export class Orchestrator {
    * on a cancelled run repeats the removal and the message.
    */
   async cancelRun(runId: string): Promise<RunRecord> {
-    const record = await this.store.update(runId, (r) => applyRunCancelled(r, this.now()));
+    const record = await this.store.update(runId, (r) => this.queueReady(applyRunCancelled(r, this.now())));
     if (record.state !== 'cancelled') return record;
     const cancelled = record.phases.filter((p) => p.state === 'cancelled');
     await Promise.all(cancelled.map((p) => this.queues[queueForPhase(p.phase)].remove(jobId({ runId, loadId: p.loadId, phase: p.phase, generation: p.generation }))));
     await this.redis.publish(cancelChannel(this.keyPrefix), runId);
     this.runLogger(record).info({ phases: cancelled.length }, 'run cancelled');
-    return record;
+    return this.enqueueQueued(record);
   }
 
   /** Retries a failed or cancelled run (see `applyRetry` for what runs again) and enqueues what is ready. */
@@ -215,8 +214,8 @@ export class Orchestrator {
   }
 
   private async enqueueQueued(record: RunRecord): Promise<RunRecord> {
-    if (record.state === 'cancelled') return record;
-    const queued = record.phases.filter((p) => p.state === 'queued');
+    // Of a cancelled run only the cleanups still run.
+    const queued = record.phases.filter((p) => p.state === 'queued' && (record.state !== 'cancelled' || p.phase === 'cleanup'));
     await Promise.all(
       queued.map((p) => {
         const payload = JobPayloadSchema.parse({ runId: record.runId, loadId: p.loadId, phase: p.phase, generation: p.generation });

@@ -546,6 +546,53 @@ describe('audit', () => {
   });
 });
 
+describe('a merge publishes once per run and load', () => {
+  it('a second attempt of a committed merge fails, changes nothing, and finds the audit row', async () => {
+    await runAll(d.auditTableDdl());
+    const pair = await usersPair();
+    await client.query(`ALTER TABLE "${schema}"."${pair.target.name}" DROP CONSTRAINT "${pair.target.name}_pkey"`);
+    await copyRows(pair.staging, userNames, [['1', 'a', null, null]]);
+    const runId = `${auditRunPrefix}-once`;
+    // append without an interval is the strategy a repeat would hurt: it adds the rows again.
+    const input: MergeInput = { strategy: 'append', ...pair, columns: userNames, key: [], audit: { ...auditRow, runId } };
+    await runAll(d.mergeTransaction(input));
+    await expect(runAll(d.mergeTransaction(input))).rejects.toMatchObject({ code: '22012' });
+    expect(await snapshot(pair.target, userNames)).toEqual([['1', 'a', null, null]]);
+    const found = await run(d.auditRowLookup(runId, 'users'));
+    expect(found.rows).toEqual([expect.objectContaining({ rows_staged: '9', rows_inserted: '4', rows_updated: '5', rows_deleted: null })]);
+    expect((await run(d.auditRowLookup(`${runId}-other`, 'users'))).rows).toEqual([]);
+  });
+
+  it('two attempts racing: the audit lock lets one through and fails the other', async () => {
+    await runAll(d.auditTableDdl());
+    const pair = await usersPair();
+    await client.query(`ALTER TABLE "${schema}"."${pair.target.name}" DROP CONSTRAINT "${pair.target.name}_pkey"`);
+    await copyRows(pair.staging, userNames, [['1', 'a', null, null]]);
+    const runId = `${auditRunPrefix}-race`;
+    const statements = d.mergeTransaction({ strategy: 'append', ...pair, columns: userNames, key: [], audit: { ...auditRow, runId } });
+    const other = new pg.Client({ connectionString: DATABASE_URL });
+    await other.connect();
+    try {
+      // The first attempt stops right after taking the lock; the second runs its body and waits.
+      const guardAt = statements.findIndex((s) => s.sql.startsWith('LOCK'));
+      for (const s of statements.slice(0, guardAt + 1)) await client.query(s.sql, s.params);
+      const second = (async () => {
+        for (const s of statements) await other.query(s.sql, s.params);
+      })().catch(async (err: unknown) => {
+        await other.query('ROLLBACK');
+        throw err;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (const s of statements.slice(guardAt + 1)) await client.query(s.sql, s.params);
+      await expect(second).rejects.toMatchObject({ code: '22012' });
+    } finally {
+      await other.end();
+    }
+    expect(await snapshot(pair.target, userNames)).toEqual([['1', 'a', null, null]]);
+    expect((await run(d.auditRowLookup(runId, 'users'))).rows).toHaveLength(1);
+  });
+});
+
 describe('checks', () => {
   const now = new Date('2024-03-01T12:00:00Z');
   const ago = (s: number) => new Date(now.getTime() - s * 1000).toISOString();

@@ -99,6 +99,7 @@ function cases(d: SqlDialect): Record<string, () => Generated> {
         },
       }),
     'audit-table-ddl': () => d.auditTableDdl(),
+    'audit-row-lookup': () => d.auditRowLookup('users-2024-03-01', 'users'),
     'check-not-null': () => d.checkSql({ kind: 'not_null', columns: ['user_id', 'email'] }, target, ctx),
     'check-unique': () => d.checkSql({ kind: 'unique', columns: ['user_id'] }, target, ctx),
     'check-row-count': () => d.checkSql({ kind: 'row_count', min: 1, max: 1000 }, target, ctx),

@@ -34,3 +34,8 @@ export { UnknownStrategyError } from './errors/unknown-strategy-error.js';
 export { SqlUnsupportedError } from './errors/sql-unsupported-error.js';
 export { SqlInputError } from './errors/sql-input-error.js';
 export { UnknownParamError } from './errors/unknown-param-error.js';
+
+export { inlineLiteral, inlineParams } from './render/inline-literals.js';
+export { replacePlaceholders } from './render/replace-placeholders.js';
+export { sqlSegments, type SqlSegment } from './render/sql-segments.js';
+export { redshiftLoadErrors, type LoadErrorSource } from './dialects/redshift/redshift-load-errors.js';

@@ -25,7 +25,8 @@ export interface PhaseProcessorOptions {
 /** Why a job does not run its phase: already done (hand off again), or nothing to do. */
 function precheck(record: RunRecord | null, current: PhaseRecord | undefined, generation: number): 'done' | 'cancelled' | 'skipped' | null {
   if (!record || !current) return 'skipped';
-  if (record.state === 'cancelled') return 'cancelled';
+  // A cancelled run still drops its staging tables.
+  if (record.state === 'cancelled' && current.phase !== 'cleanup') return 'cancelled';
   if (current.generation !== generation) return 'skipped';
   if (current.state === 'success') return 'done';
   if (current.state === 'failed' || current.state === 'upstream_failed' || current.state === 'cancelled') return 'skipped';
@@ -66,7 +67,7 @@ export function createPhaseProcessor(options: PhaseProcessorOptions): Processor<
     }
 
     // Registered before markRunning, so that a cancel arriving in between is not missed.
-    const entry = running.start(job.id ?? jobId(payload), runId, queueForPhase(phase));
+    const entry = running.start(job.id ?? jobId(payload), runId, queueForPhase(phase), { cancellable: phase !== 'cleanup' });
     let result: unknown;
     try {
       const record = await markRunning(orchestrator, payload, options.workerId, job.attemptsMade + 1);

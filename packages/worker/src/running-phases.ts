@@ -13,6 +13,8 @@ export class RunningPhase {
     readonly jobId: string,
     readonly runId: string,
     readonly queue: QueueKind,
+    /** False for work a cancel must not stop: the cleanup that runs after it. */
+    readonly cancellable = true,
   ) {}
 
   /** Aborted when the phase must stop its work (its run was cancelled, or the worker shuts down). */
@@ -43,8 +45,8 @@ export class RunningPhase {
 export class RunningPhases {
   private readonly phases = new Map<string, RunningPhase>();
 
-  start(jobId: string, runId: string, queue: QueueKind): RunningPhase {
-    const phase = new RunningPhase(jobId, runId, queue);
+  start(jobId: string, runId: string, queue: QueueKind, options: { cancellable?: boolean } = {}): RunningPhase {
+    const phase = new RunningPhase(jobId, runId, queue, options.cancellable ?? true);
     this.phases.set(jobId, phase);
     return phase;
   }
@@ -53,8 +55,9 @@ export class RunningPhases {
     this.phases.delete(jobId);
   }
 
+  /** The phases of a run that a cancel stops. */
   ofRun(runId: string): RunningPhase[] {
-    return this.list().filter((p) => p.runId === runId);
+    return this.list().filter((p) => p.runId === runId && p.cancellable);
   }
 
   ofQueue(queue: QueueKind): RunningPhase[] {

@@ -94,12 +94,14 @@ describe('a run through both queues with local Spark', () => {
 
     expect(isProcessAlive(pid)).toBe(false);
     expect(livingGroupMembers(pid)).toEqual([]);
+    // The load had started, so its cleanup still runs (it keeps the files, as after a failure).
+    await vi.waitFor(async () => expect((await fx.orchestrator.store.require(runId)).phases[5]?.state).toBe('success'), { timeout: 30_000, interval: 100 });
     const record = await fx.orchestrator.store.require(runId);
     expect(record.state).toBe('cancelled');
-    expect(record.phases.map((p) => p.state)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    expect(record.phases.map((p) => p.state)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'success']);
     const sparkJob = await fx.orchestrator.queue('spark').getJob(`${runId}__orders__extract-transform__g0`);
     expect(sparkJob?.returnvalue).toBe('cancelled');
-    expect(await fx.orchestrator.queue('sql').getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 });
+    expect(await fx.orchestrator.queue('sql').getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 1, failed: 0 });
     expect(await targetRows()).toEqual([
       { id: 1, amount: '1.00', status: 'old' },
       { id: 7, amount: '70.00', status: 'kept' },

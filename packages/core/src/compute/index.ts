@@ -1,5 +1,12 @@
-export type { Compute, SparkJobRequest, SparkJobSpec, SparkManifest, SparkReadSpec, SparkRunOptions } from './spark-job.js';
+export type { Compute, SparkJobRequest, SparkJobResult, SparkJobSpec, SparkManifest, SparkReadSpec, SparkRunOptions } from './spark-job.js';
 export { LocalSparkCompute, type LocalSparkOptions } from './local-spark-compute.js';
-export { SparkJobError } from './spark-job-error.js';
+export { SparkJobError, type FailureDetails } from './spark-job-error.js';
 export { findRepoRoot, localSparkPaths } from './spark-home.js';
 export { waitForLocalJob, isProcessAlive, type WaitForLocalJobOptions } from './wait-for-local-job.js';
+export { ComputeError } from './compute-error.js';
+export { buildJobBundle, uploadJobBundle, type BundleObject, type JobBundle, type JobBundleSources, type UploadedJobBundle } from './job-bundle.js';
+export { EmrStepsCompute, type EmrStepsComputeOptions, type EmrTransientCluster } from './emr-steps-compute.js';
+export { EmrServerlessCompute, type EmrServerlessComputeOptions } from './emr-serverless-compute.js';
+export { emrStepExternalId, emrServerlessExternalId, parseEmrStepExternalId, parseEmrServerlessExternalId, type EmrStepRef, type EmrServerlessJobRef } from './remote-external-id.js';
+export { remoteJobName, type RemoteJobKey } from './remote-job-name.js';
+export type { PollInterval } from './poll-backoff.js';

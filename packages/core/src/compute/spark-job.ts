@@ -2,7 +2,15 @@ import type { ColumnSpec } from '@pipeline/sql';
 
 /** Connection the job reads the source through. The password travels in an environment variable, never in the spec. */
 export type SparkReadSpec =
-  | { kind: 'jdbc'; url: string; user?: string; passwordEnv?: string; fetchSize?: number }
+  | {
+      kind: 'jdbc';
+      url: string;
+      user?: string;
+      passwordEnv?: string;
+      /** Secrets Manager secret (Redshift secret JSON) the job reads its user and password from itself; on EMR, instead of user and passwordEnv. */
+      secretArn?: string;
+      fetchSize?: number;
+    }
   | { kind: 'redshift'; url: string; tempdir: string; iamRole: string; secretArn?: string };
 
 /** The JSON contract between the orchestrator and `spark/jobs/load_job.py`. */
@@ -35,8 +43,23 @@ export interface SparkJobRequest {
   spec: SparkJobSpec;
   /** Local directory for the spec file and the captured log. */
   workDir: string;
-  /** Extra environment for the job (credentials the spec names). Never logged. */
+  /** Extra environment for the job (credentials the spec names). Never logged. Local Spark only: remote computes never send it. */
   secretEnv?: Record<string, string>;
+  /**
+   * The phase this job runs for and the attempt number (1, 2, …). Remote computes name their
+   * steps and job runs with them, so a retry can find the job an earlier attempt submitted.
+   * Remote computes take a missing phase as `extract-transform` and a missing attempt as 1.
+   */
+  phase?: string;
+  attempt?: number;
+  /** The external id an earlier attempt of this phase recorded, to reconnect to instead of submitting again. */
+  previousExternalId?: string;
+}
+
+/** What a finished job reports: its external id and, for remote computes, where its logs are. */
+export interface SparkJobResult {
+  externalId: string;
+  logUri?: string;
 }
 
 export interface SparkRunOptions {
@@ -50,5 +73,5 @@ export interface SparkRunOptions {
 export interface Compute {
   readonly kind: 'local' | 'emr' | 'emr-serverless';
   /** Runs the job to completion; rejects with SparkJobError when it fails or is cancelled. */
-  run(request: SparkJobRequest, options?: SparkRunOptions): Promise<{ externalId: string }>;
+  run(request: SparkJobRequest, options?: SparkRunOptions): Promise<SparkJobResult>;
 }

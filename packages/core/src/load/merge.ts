@@ -51,15 +51,54 @@ export async function merge(
   };
 
   for (const statement of dialect.auditTableDdl()) await warehouse.execute(statement, options);
+  const published = await publishedEarlier(run, services, options);
+  if (published) return published;
   const statements = dialect.mergeTransaction(input);
   const createTarget: Statement[] = staged.targetExisted
     ? []
     : [dialect.createSchemaIfNotExists(target.schema), dialect.createTable(target, staged.columns, def.key)];
   const [begin, ...rest] = statements;
-  const counts = await warehouse.transaction([begin as Statement, ...createTarget, ...rest], options);
+  let counts: (number | null)[];
+  try {
+    counts = await warehouse.transaction([begin as Statement, ...createTarget, ...rest], options);
+  } catch (err) {
+    // The transaction's audit guard fails it when another attempt committed first.
+    const raced = await publishedEarlier(run, services, options).catch(() => null);
+    if (raced) return raced;
+    throw err;
+  }
   services.logger.child({ phase: 'merge' }).info({ strategy: def.strategy, rowsInserted, rowsUpdated, statements: counts.length }, 'merged');
   // replace, and append with an interval, start their body with the DELETE.
   const deletes = def.strategy === 'replace' || input.intervalDelete !== undefined;
   const deleteCount = deletes ? (counts[1 + createTarget.length] ?? null) : null;
   return { rowsInserted, rowsUpdated, rowsDeleted: deleteCount, createdTarget: !staged.targetExisted };
+}
+
+type AuditRowFound = {
+  rows_inserted: string | number | null;
+  rows_updated: string | number | null;
+  rows_deleted: string | number | null;
+  loaded_at: Date | string;
+};
+
+const count = (v: string | number | null): number | null => (v === null ? null : Number(v));
+
+/**
+ * The merge of this run and load as an earlier attempt committed it, or null. A worker can die
+ * between COMMIT and recording the phase; its retry must not publish the rows a second time.
+ */
+async function publishedEarlier(run: LoadRun, services: LoadServices, options: PhaseOptions): Promise<MergeResult | null> {
+  const { warehouse } = services;
+  const [row] = await warehouse.query<AuditRowFound>(warehouse.dialect.auditRowLookup(run.runId, run.load.id), options);
+  if (!row) return null;
+  const loadedAt = row.loaded_at instanceof Date ? row.loaded_at.toISOString() : String(row.loaded_at);
+  services.logger.child({ phase: 'merge' }).warn({ loadedAt }, 'an earlier attempt already merged this load; not merging again');
+  return {
+    rowsInserted: count(row.rows_inserted) ?? 0,
+    rowsUpdated: count(row.rows_updated) ?? 0,
+    rowsDeleted: count(row.rows_deleted),
+    // Whether that attempt created the table is not recorded; it exists now either way.
+    createdTarget: false,
+    alreadyMerged: { loadedAt },
+  };
 }

@@ -32,6 +32,11 @@ export interface MergeResult {
   rowsUpdated: number;
   rowsDeleted: number | null;
   createdTarget: boolean;
+  /**
+   * Set when an earlier attempt of this phase had already committed the merge (its worker died
+   * before recording it): nothing was merged again, and the counts are the audit row's.
+   */
+  alreadyMerged?: { loadedAt: string };
 }
 
 export interface ValidateResult {

@@ -1,1 +1,1 @@
-export { lastCompleteInterval, intervalStartingAt, intervalsBetween, type DataInterval } from './intervals.js';
+export { cronFor, lastCompleteInterval, intervalStartingAt, intervalsBetween, type DataInterval } from './intervals.js';

@@ -5,6 +5,24 @@ import type { SqlDialect, Statement } from '@pipeline/sql';
 export interface CallOptions {
   /** Aborting cancels the statement on the server, not only the wait for it. */
   signal?: AbortSignal;
+  /**
+   * Called with the server's statement id right after the statement is submitted, before
+   * waiting for it, so the caller can persist it and re-attach after a crash. Warehouses whose
+   * statements have no server-side id (PostgreSQL) never call it.
+   */
+  onSubmitted?: (statementId: string) => void | Promise<void>;
+  /**
+   * A statement id an earlier attempt reported through `onSubmitted`. A warehouse that can
+   * re-attach returns that statement's result when it finished, keeps waiting when it still
+   * runs, and submits anew only when it failed or is unknown. Others ignore it.
+   */
+  attachTo?: string;
+  /**
+   * Idempotency key of this call, deterministic per phase attempt (e.g. a hash of run, load,
+   * phase and attempt): a repeated submission with the same key returns the statement already
+   * submitted instead of running it twice. Warehouses without idempotent submission ignore it.
+   */
+  clientToken?: string;
 }
 
 /**

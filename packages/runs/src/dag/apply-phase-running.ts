@@ -12,14 +12,14 @@ export interface RunningOptions extends GenerationOption {
 
 /**
  * A worker starts an attempt: `running`, one more attempt counted. Refused (PhaseTransitionError)
- * when the run was cancelled, the phase already finished or the job is of an older generation,
+ * when the run was cancelled (its cleanups excepted), the phase already finished or the job is of an older generation,
  * so that exactly the jobs that may still run do. The external id of an earlier attempt is
  * kept: a retried attempt reconnects to it instead of starting the external work again.
  */
 export function applyPhaseRunning(record: RunRecord, loadId: string, phase: LoadPhase, options: RunningOptions, now: Date): RunRecord {
   const index = findPhase(record, loadId, phase);
   const current = record.phases[index]!;
-  if (record.state === 'cancelled') {
+  if (record.state === 'cancelled' && phase !== 'cleanup') {
     throw transitionError('E_RUN_CANCELLED', record, current, `run "${record.runId}" was cancelled; phase ${loadId}/${phase} must not start`);
   }
   assertGeneration(record, current, options);

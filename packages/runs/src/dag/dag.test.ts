@@ -101,8 +101,18 @@ describe('readyPhases', () => {
     expect(keys(r)).toEqual(['e/extract-transform']);
   });
 
-  it('offers nothing for a cancelled run', () => {
+  it('offers nothing for a cancelled run that had not started', () => {
     expect(readyPhases(applyRunCancelled(newRecord(), NOW))).toEqual([]);
+  });
+
+  it('offers only the cleanup of each started load once a run is cancelled', () => {
+    let r = applyPhasesQueued(newRecord(), [{ loadId: 'a', phase: 'extract-transform' }, { loadId: 'e', phase: 'extract-transform' }], NOW);
+    r = succeed(r, 'a', ['extract-transform', 'stage']);
+    r = applyPhaseRunning(r, 'e', 'extract-transform', { worker: 'w' }, NOW);
+    const cancelled = applyRunCancelled(r, NOW);
+    expect(cancelled.phases.filter((p) => p.state !== 'cancelled' && p.state !== 'success').map((p) => phaseKey(p.loadId, p.phase))).toEqual(['a/cleanup', 'e/cleanup']);
+    expect(keys(cancelled)).toEqual(['a/cleanup', 'e/cleanup']);
+    expect(rollup(succeed(cancelled, 'a', ['cleanup']))).toBe('cancelled');
   });
 });
 

@@ -3,17 +3,19 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
 /**
- * A Lua script read from its `.lua` file next to this module (src in tests, dist after the
- * build copies them), run with EVALSHA and sent in full only when Redis does not have it yet.
+ * A Lua script read from its `.lua` file in a `lua/` folder (by default the one next to this
+ * module: src in tests, dist after the build copies them), run with EVALSHA and sent in full
+ * only when Redis does not have it yet.
  */
 export class LuaScript {
   readonly name: string;
   private readonly source: string;
   private readonly sha: string;
 
-  constructor(name: string) {
+  /** @param folder URL of the folder holding `<name>.lua`, ending in `/`. */
+  constructor(name: string, folder: URL = new URL('./lua/', import.meta.url)) {
     this.name = name;
-    this.source = readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+    this.source = readFileSync(new URL(`${name}.lua`, folder), 'utf8');
     this.sha = createHash('sha1').update(this.source).digest('hex');
   }
 

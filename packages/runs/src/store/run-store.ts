@@ -21,7 +21,8 @@ export interface ListOptions {
   before?: Date;
 }
 
-const SCHED_LAST_END = 'lastIntervalEnd';
+/** The field of a pipeline's `sched:<pipelineId>` hash holding the end of its last scheduled interval. */
+export const SCHEDULE_LAST_END_FIELD = 'lastIntervalEnd';
 
 /** Where a run sits in its pipeline's index: by data interval, or creation for a full refresh. */
 function scoreOf(record: RunRecord): number {
@@ -129,11 +130,11 @@ export class RunStore {
 
   /** End (ISO) of the last interval the scheduler created a run for; null before the first. */
   async lastScheduledEnd(pipelineId: string): Promise<string | null> {
-    return this.redis.hget(this.keys.sched(pipelineId), SCHED_LAST_END);
+    return this.redis.hget(this.keys.sched(pipelineId), SCHEDULE_LAST_END_FIELD);
   }
 
   async setLastScheduledEnd(pipelineId: string, intervalEnd: string): Promise<void> {
-    await this.redis.hset(this.keys.sched(pipelineId), SCHED_LAST_END, intervalEnd);
+    await this.redis.hset(this.keys.sched(pipelineId), SCHEDULE_LAST_END_FIELD, intervalEnd);
   }
 
   /**

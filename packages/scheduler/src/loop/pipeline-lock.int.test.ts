@@ -1,7 +1,7 @@
 import { uniqueName } from '@pipeline/testing';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { withLeaseLock } from './pipeline-lock.js';
+import { leaseLock, withLeaseLock } from './pipeline-lock.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -26,27 +26,27 @@ describe('withLeaseLock', () => {
     let entered!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const inside = new Promise<void>((resolve) => (entered = resolve));
-    const first = withLeaseLock(redis, key, 10_000, async () => {
+    const first = withLeaseLock(leaseLock(redis, key, 10_000), async () => {
       entered();
       await held;
       return 'first';
     });
     // The two connections race to Redis; the second holder must come once the first is in.
     await inside;
-    await expect(withLeaseLock(other, key, 10_000, async () => 'second')).resolves.toBeUndefined();
+    await expect(withLeaseLock(leaseLock(other, key, 10_000), async () => 'second')).resolves.toBeUndefined();
     release();
     await expect(first).resolves.toBe('first');
     expect(await redis.exists(key)).toBe(0);
-    await expect(withLeaseLock(other, key, 10_000, async () => 'third')).resolves.toBe('third');
+    await expect(withLeaseLock(leaseLock(other, key, 10_000), async () => 'third')).resolves.toBe('third');
   });
 
   it('releases the lock when the work throws', async () => {
-    await expect(withLeaseLock(redis, key, 10_000, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(withLeaseLock(leaseLock(redis, key, 10_000), async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await redis.exists(key)).toBe(0);
   });
 
   it('does not delete a lock another holder took after the lease ran out', async () => {
-    await withLeaseLock(redis, key, 10_000, async () => {
+    await withLeaseLock(leaseLock(redis, key, 10_000), async () => {
       // The lease lapses (simulated by its expiry) and another replica takes the lock.
       await redis.del(key);
       await other.set(key, 'other-holder', 'PX', 10_000);

@@ -5,7 +5,7 @@ import { DefinitionSet } from '../definitions/definition-set.js';
 import { BackfillQueue } from './backfill-queue.js';
 import { forEachLimit } from './for-each-limit.js';
 import { pruneExpiredRuns, type RetentionContext } from './prune-expired-runs.js';
-import { tickPipeline, type PipelineTickResult, type TickContext } from './tick-pipeline.js';
+import { snapshotPipelines, tickPipeline, type PipelineTickResult, type TickContext } from './tick-pipeline.js';
 
 export interface SchedulerOptions {
   /**
@@ -81,9 +81,10 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     const at = now();
     const report: TickReport = { now: at, pipelines: [], errors: [] };
     const pipelines = (await definitions.refresh()).filter((p) => p.schedule !== undefined);
+    const snapshots = await snapshotPipelines(ctx, pipelines.map((p) => p.id));
     await forEachLimit(pipelines, concurrency, async (pipeline) => {
       try {
-        report.pipelines.push(await tickPipeline(ctx, pipeline, at));
+        report.pipelines.push(await tickPipeline(ctx, pipeline, at, snapshots.get(pipeline.id)));
       } catch (error) {
         report.errors.push({ pipelineId: pipeline.id, error });
         logger.error({ err: error, pipelineId: pipeline.id }, 'scheduler tick failed for this pipeline; trying again next tick');

@@ -1,5 +1,4 @@
-import { Cron } from 'croner';
-import { intervalStartingAt, intervalsBetween, lastCompleteInterval, type DataInterval, type ScheduleDefinition } from '@pipeline/core';
+import { cronFor, intervalStartingAt, intervalsBetween, lastCompleteInterval, type DataInterval, type ScheduleDefinition } from '@pipeline/core';
 
 export interface DueIntervalsInput {
   schedule: ScheduleDefinition;
@@ -19,7 +18,7 @@ function latestWithinEnd(schedule: ScheduleDefinition, now: Date): DataInterval 
   if (!latest || !schedule.end) return latest;
   const end = new Date(schedule.end);
   if (latest.start < end) return latest;
-  const [lastStart] = new Cron(schedule.cron, { timezone: schedule.timezone, paused: true }).previousRuns(1, end);
+  const [lastStart] = cronFor(schedule.cron, schedule.timezone).previousRuns(1, end);
   if (!lastStart) return undefined;
   const interval = intervalStartingAt(schedule.cron, schedule.timezone, lastStart);
   return interval && interval.end <= now ? interval : undefined;

@@ -1,3 +1,4 @@
+import { auditRowLookup } from '../audit/audit-guard.js';
 import { auditTableDdl } from '../audit/audit-table-ddl.js';
 import { checkSql } from '../checks/check-sql.js';
 import { createSchemaIfNotExists } from '../ddl/create-schema-if-not-exists.js';
@@ -40,6 +41,7 @@ export function createDialect(d: DialectHooks): SqlDialect {
     matchedKeyCount: (staging, target, key) => matchedKeyCount(d, staging, target, key),
     mergeTransaction: (input) => mergeTransaction(d, input),
     auditTableDdl: () => auditTableDdl(d),
+    auditRowLookup: (runId, loadId) => auditRowLookup(d, runId, loadId),
     checkSql: (check, table, ctx) => checkSql(d, check, table, ctx),
   } satisfies SqlDialect);
 }

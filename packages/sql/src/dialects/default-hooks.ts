@@ -20,6 +20,8 @@ export const defaultHooks: Omit<DialectHooks, 'name'> = Object.freeze({
     `CAST(FLOOR(EXTRACT(EPOCH FROM (CAST(${now} AS timestamptz) - ${latest}))) AS bigint)`,
   jsonParam: (placeholder: string) => `CAST(${placeholder} AS jsonb)`,
   jsonColumnType: 'jsonb',
+  // Conflicts with itself and with writers, not with readers: analysts keep reading.
+  lockTable: (quotedTable: string) => `LOCK TABLE ${quotedTable} IN SHARE ROW EXCLUSIVE MODE`,
   currentTimestamp: 'now()',
   strategies: DEFAULT_STRATEGIES,
 });

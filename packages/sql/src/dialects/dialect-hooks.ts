@@ -25,6 +25,11 @@ export interface DialectHooks {
   /** Turns a placeholder bound to JSON text into a value of `jsonColumnType`. */
   jsonParam(placeholder: string): string;
   readonly jsonColumnType: string;
+  /**
+   * Locks a table (already quoted) until the transaction ends, against other writers and other
+   * lockers, so two transactions reach what follows one at a time.
+   */
+  lockTable(quotedTable: string): string;
   /** A column default giving the time of insertion. */
   readonly currentTimestamp: string;
   /** The strategy allowlist, looked up by name. */

@@ -21,6 +21,8 @@ export const redshiftDialect: SqlDialect = createDialect({
   freshnessAgeSeconds: (latest: string, now: string) => `DATEDIFF(second, ${latest}, CAST(${now} AS timestamptz))`,
   jsonParam: (placeholder: string) => `JSON_PARSE(${placeholder})`,
   jsonColumnType: 'SUPER',
+  // Redshift has one lock mode for LOCK: exclusive until the transaction ends.
+  lockTable: (quotedTable: string) => `LOCK ${quotedTable}`,
   // now() is a deprecated leader-node function on Redshift; SYSDATE is the transaction's start
   // time in UTC, which is what loaded_at records.
   currentTimestamp: 'SYSDATE',

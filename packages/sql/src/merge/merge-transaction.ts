@@ -1,3 +1,4 @@
+import { auditGuard } from '../audit/audit-guard.js';
 import { auditInsert } from '../audit/audit-insert.js';
 import type { DialectHooks } from '../dialects/dialect-hooks.js';
 import { UnknownStrategyError } from '../errors/unknown-strategy-error.js';
@@ -7,7 +8,7 @@ import type { Statement } from '../types/statement.js';
 import { planMerge } from './plan-merge.js';
 
 /**
- * `[BEGIN, …strategy…, audit insert, COMMIT]` as one list, because the Redshift Data API runs
+ * `[BEGIN, …strategy…, audit guard, audit insert, COMMIT]` as one list, because the Redshift Data API runs
  * a batch as one transaction and cannot hold one open across calls. Any failing statement
  * leaves the target as it was.
  */
@@ -21,7 +22,7 @@ export function mergeTransaction(d: DialectHooks, input: MergeInput): Statement[
   return [
     statementOf('BEGIN'),
     ...strategy.body(d, plan),
-    ...(input.audit === undefined ? [] : [auditInsert(d, input.audit)]),
+    ...(input.audit === undefined ? [] : [...auditGuard(d, input.audit.runId, input.audit.loadId), auditInsert(d, input.audit)]),
     statementOf('COMMIT'),
   ];
 }

@@ -43,8 +43,14 @@ export interface SqlDialect {
   sourceRowCount(source: SourceRef, interval?: { column: string; start: Date; end: Date }): Statement;
   /** Staged keys already present in target, column `count`. */
   matchedKeyCount(staging: TableName, target: TableName, key: string[]): Statement;
-  /** `[BEGIN, …strategy…, audit insert (if given), COMMIT]`. */
+  /**
+   * `[BEGIN, …strategy…, audit guard + audit insert (if given), COMMIT]`. With an audit row the
+   * transaction fails, changing nothing, when that run and load's audit row already exists: look
+   * it up with `auditRowLookup` to tell that apart from other failures.
+   */
   mergeTransaction(input: MergeInput): Statement[];
+  /** The audit row of one run and load (`rows_staged`, `rows_inserted`, `rows_updated`, `rows_deleted`, `loaded_at`), or no row. */
+  auditRowLookup(runId: string, loadId: string): Statement;
   /** Creates `pipeline_audit.load_history` when missing. */
   auditTableDdl(): Statement[];
   checkSql(check: CheckSpec, table: TableName, ctx: CheckContext): CheckSql;

@@ -1,0 +1,1 @@
+INSERT INTO "s"."t" ("a", "b", "c", "d", "e", "f", "g", "h") VALUES (FROM_VARBYTE(FROM_HEX('69742773205c206120243120746573740ae29c93'), 'utf8'), '', NULL, (-3), 12345678901234567890, TRUE, CAST('2024-03-01 00:00:00.000+00' AS timestamptz), '{"k":["v"]}');
