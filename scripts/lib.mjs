@@ -44,7 +44,7 @@ export function ensureVenv() {
     log('creating the Python venv (.venv)');
     sh('python3', ['-m', 'venv', venv]);
   }
-  log('installing Python packages (pyspark, pytest, moto)');
+  log('installing Python packages (pyspark, pytest, moto, pyarrow)');
   sh(venvPython, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirements]);
   sh('sh', ['-c', `cp "${requirements}" "${marker}"`]);
 }

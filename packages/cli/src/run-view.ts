@@ -1,5 +1,5 @@
 import type { CheckResult } from '@pipeline/core';
-import type { PhaseRecord, RunRecord } from '@pipeline/runs';
+import type { PhaseErrorInfo, PhaseRecord, RunRecord } from '@pipeline/runs';
 
 /** The stable JSON shape of a run in `pipeline runs --json` and `pipeline status --json`. */
 export interface RunView {
@@ -25,9 +25,11 @@ export interface PhaseView {
   endedAt: string | null;
   durationMs: number | null;
   externalId: string | null;
+  /** Where the external job's logs are (an EMR step's or job run's S3 folder). */
+  logUri: string | null;
   rows: Record<string, number>;
   checks: { name: string; passed: boolean; observed: unknown }[];
-  error: { code: string; message: string } | null;
+  error: PhaseErrorInfo | null;
 }
 
 const ROW_FIELDS = ['rowsRead', 'rowsWritten', 'rowsCopied', 'rowsStaged', 'rowsMatched', 'duplicatesRemoved', 'rowsInserted', 'rowsUpdated', 'rowsDeleted'];
@@ -67,6 +69,7 @@ export function toRunView(run: RunRecord): RunView {
       endedAt: p.endedAt ?? null,
       durationMs: p.startedAt && p.endedAt ? Date.parse(p.endedAt) - Date.parse(p.startedAt) : null,
       externalId: p.externalId ?? null,
+      logUri: (p.result as { logUri?: string } | undefined)?.logUri ?? p.error?.details?.logUri ?? null,
       rows: rowsOf(p.result),
       checks: checksOf(p.result),
       error: p.error ?? null,
@@ -91,6 +94,9 @@ export function formatRunDetail(run: RunView): string {
     const rows = Object.entries(p.rows).map(([k, v]) => `${k} ${v}`).join(', ');
     const extra = [p.externalId && `external ${p.externalId}`, rows, p.error && `${p.error.code}: ${p.error.message.split('\n')[0]}`].filter(Boolean).join('  ');
     lines.push(`  ${pad(p.loadId, 16)} ${pad(p.name, 18)} ${pad(p.state, 16)} attempts ${p.attempts}  ${took.padStart(8)}  ${extra}`.trimEnd());
+    const failure = p.error?.details;
+    if (failure?.reason || failure?.logFile) lines.push(`      failure: ${[failure.reason, failure.message, failure.logFile && `log ${failure.logFile}`].filter(Boolean).join(' — ')}`);
+    if (p.logUri) lines.push(`      logs: ${p.logUri}`);
     for (const c of p.checks) lines.push(`      ${c.passed ? 'pass' : 'FAIL'} ${c.name}  observed ${String(c.observed)}`);
   }
   return `${lines.join('\n')}\n`;

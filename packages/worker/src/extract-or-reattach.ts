@@ -22,7 +22,7 @@ export async function extractOrReattach(
   run: LoadRun,
   services: LoadServices,
   previousExternalId: string | undefined,
-  options: { signal: AbortSignal },
+  options: { signal: AbortSignal; attempt?: number },
 ): Promise<ExtractResult> {
   const local = parseLocalExternalId(previousExternalId);
   if (local && local.host === hostname() && isProcessAlive(local.pid)) {
@@ -34,5 +34,7 @@ export async function extractOrReattach(
     if (manifest) return { externalId: previousExternalId!, outputDir: spec.output.dir, manifest };
     log.warn('the earlier spark-submit ended without a manifest; starting the job again');
   }
-  return extractTransform(run, services, { signal: options.signal });
+  // A remote compute reconnects to the earlier attempt's step or job run itself.
+  const remote = services.compute.kind !== 'local' && previousExternalId ? { previousExternalId } : {};
+  return extractTransform(run, services, { signal: options.signal, ...(options.attempt ? { attempt: options.attempt } : {}), ...remote });
 }

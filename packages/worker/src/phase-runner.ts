@@ -17,6 +17,8 @@ import { previousResult } from './previous-result.js';
 export interface PhaseRunContext {
   services: LoadServices;
   signal: AbortSignal;
+  /** This attempt of the phase, counting from 1. */
+  attempt?: number;
 }
 
 /** Cleanup keeps the run's files for debugging unless every other phase of the load succeeded. */
@@ -31,7 +33,7 @@ function loadSucceeded(record: RunRecord, loadId: string): boolean {
 export async function runPhase(record: RunRecord, loadId: string, phase: LoadPhase, context: PhaseRunContext): Promise<unknown> {
   const run = toLoadRun(record, loadId);
   const { services, signal } = context;
-  const options = { signal };
+  const options = { signal, ...(context.attempt ? { attempt: context.attempt } : {}) };
   const extracted = () => previousResult<ExtractResult>(record, loadId, 'extract-transform');
   const staged = () => previousResult<StageResult>(record, loadId, 'stage');
   switch (phase) {

@@ -5,6 +5,7 @@ import { executePhase } from './execute-phase.js';
 import { shouldRetry } from './failure-policy.js';
 import { runPhase } from './phase-runner.js';
 import { recordingCompute } from './recording-compute.js';
+import { recordingWarehouse } from './recording-warehouse.js';
 import type { RunningPhase, RunningPhases } from './running-phases.js';
 
 /** How a job ended, as BullMQ stores it (the phase's own result is on the run record). */
@@ -73,10 +74,12 @@ export function createPhaseProcessor(options: PhaseProcessorOptions): Processor<
       const record = await markRunning(orchestrator, payload, options.workerId, job.attemptsMade + 1);
       if (!record) return 'skipped';
       if (entry.signal.aborted) return 'cancelled';
-      const services = phaseServices(options, payload, log);
+      const attempt = job.attemptsMade + 1;
+      const previousExternalId = record.phases.find((p) => p.loadId === loadId && p.phase === phase)?.externalId;
+      const services = phaseServices(options, payload, log, { attempt, previousExternalId });
       const limits = { timeoutMs: JOB_CATALOG[phase].timeoutMs, jobSignal };
       const run = options.phaseRunner ?? runPhase;
-      result = await executePhase(entry, phase, limits, (signal) => run(record, loadId, phase, { services, signal }));
+      result = await executePhase(entry, phase, limits, (signal) => run(record, loadId, phase, { services, signal, attempt }));
     } catch (err) {
       return settleFailure(err, { job, token, entry, payload, orchestrator, log });
     } finally {
@@ -98,13 +101,22 @@ async function markRunning(orchestrator: Orchestrator, payload: JobPayload, work
   }
 }
 
-/** The phase's services: its log scope, and a compute that records external ids before waiting. */
-function phaseServices(options: PhaseProcessorOptions, payload: JobPayload, logger: Logger): LoadServices {
+/**
+ * The phase's services: its log scope, and a compute and a warehouse that record external ids
+ * (Spark job, EMR step or job run, Data API statement) before anything waits on them.
+ */
+function phaseServices(options: PhaseProcessorOptions, payload: JobPayload, logger: Logger, attemptInfo: { attempt: number; previousExternalId: string | undefined }): LoadServices {
   const { runId, loadId, phase, generation } = payload;
-  const compute = recordingCompute(options.services.compute, async (externalId) => {
+  const record = async (externalId: string) => {
     await options.orchestrator.setExternalId(runId, loadId, phase, externalId, { generation });
+  };
+  const compute = recordingCompute(options.services.compute, record);
+  const warehouse = recordingWarehouse(options.services.warehouse, {
+    record,
+    previousExternalId: attemptInfo.previousExternalId,
+    tokenBase: `${runId}/${loadId}/${phase}/g${generation}/a${attemptInfo.attempt}`,
   });
-  return { ...options.services, compute, logger };
+  return { ...options.services, compute, warehouse, logger };
 }
 
 interface FailureContext {

@@ -12,7 +12,7 @@ export function recordingCompute(inner: Compute, record: (externalId: string) =>
     async run(request: SparkJobRequest, options: SparkRunOptions = {}) {
       const stop = new AbortController();
       const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-      const { externalId } = await inner.run(request, {
+      const result = await inner.run(request, {
         ...options,
         signal,
         onSubmitted: async (id) => {
@@ -25,7 +25,7 @@ export function recordingCompute(inner: Compute, record: (externalId: string) =>
           await options.onSubmitted?.(id);
         },
       });
-      return { externalId: qualifyExternalId(externalId) };
+      return { ...result, externalId: qualifyExternalId(result.externalId) };
     },
   };
 }

@@ -1,17 +1,8 @@
 import { execFile } from 'node:child_process';
-import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  PostgresWarehouse,
-  dialectForUrl,
-  loadPipelines,
-  localSparkPaths,
-  resolveConnectionString,
-  secretProviderFor,
-  type Config,
-} from '@pipeline/core';
-import { dialectFor } from '@pipeline/sql';
+import { createRemoteCompute, createWarehouse, loadPipelines, localSparkPaths, secretProviderFor, tempStore, type Config } from '@pipeline/core';
 import { commandContext, type CommandIo, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -47,18 +38,37 @@ const probes: [string, Probe][] = [
     async (config, env) => {
       try {
         const secrets = secretProviderFor(config, env);
-        const connectionString = await resolveConnectionString(config, secrets);
-        const dialect = dialectFor(config.warehouse.dialect ?? dialectForUrl(connectionString));
-        const warehouse = new PostgresWarehouse({ dialect, connectionString: async () => connectionString });
+        const { warehouse, connectionString } = await createWarehouse(config, secrets);
         try {
           const [row] = await warehouse.query<{ version: string }>({ sql: 'SELECT version() AS version', params: [] });
-          const url = new URL(connectionString);
-          return { ok: true, detail: `${row?.version.split(' on ')[0] ?? 'connected'} at ${url.hostname}:${url.port || 5432}${url.pathname} (${dialect.name} dialect)` };
+          const where = connectionString ? (({ hostname, port, pathname }) => `${hostname}:${port || 5432}${pathname}`)(new URL(connectionString)) : `the Data API (${config.warehouse.workgroup ? `workgroup ${config.warehouse.workgroup}` : `cluster ${config.warehouse.cluster}`})`;
+          return { ok: true, detail: `${row?.version.split(' on ')[0] ?? 'connected'} at ${where} (${warehouse.dialect.name} dialect)` };
         } finally {
           await warehouse.close();
         }
       } catch (err) {
-        return { ok: false, detail: firstLine(err), fix: 'set PIPELINE_WAREHOUSE_URL=postgres://user@host:5432/db (or PIPELINE_SECRET_ARN) and make sure the server accepts connections' };
+        return {
+          ok: false,
+          detail: firstLine(err),
+          fix:
+            config.warehouse.kind === 'redshift-data'
+              ? 'check PIPELINE_REDSHIFT_WORKGROUP or PIPELINE_REDSHIFT_CLUSTER, the database, the secret and the role\'s redshift-data permissions'
+              : 'set PIPELINE_WAREHOUSE_URL=postgres://user@host:5432/db (or PIPELINE_SECRET_ARN) and make sure the server accepts connections',
+        };
+      }
+    },
+  ],
+  [
+    'compute',
+    async (config) => {
+      if (config.compute.kind === 'local') return { ok: true, detail: `local Spark (${config.compute.master}); see java, pyspark and jdbc driver` };
+      try {
+        const sparkDir = localSparkPaths().sparkDir;
+        if (!sparkDir) return { ok: false, detail: 'the spark/ folder with the load job is not found', fix: 'run from the project checkout' };
+        const compute = createRemoteCompute(config, tempStore(config).store, sparkDir);
+        return { ok: true, detail: `${config.compute.kind}: ${(await compute.check?.()) ?? 'reachable'}` };
+      } catch (err) {
+        return { ok: false, detail: firstLine(err), fix: config.compute.kind === 'emr' ? 'check PIPELINE_EMR_CLUSTER_ID / PIPELINE_EMR_CLUSTER_NAME, the region and the role\'s EMR permissions' : 'check PIPELINE_EMR_SERVERLESS_APPLICATION_ID, the region and the role\'s EMR Serverless permissions' };
       }
     },
   ],
@@ -100,15 +110,16 @@ const probes: [string, Probe][] = [
   [
     'temp dir',
     async (config) => {
-      const dir = path.resolve(config.tempDir);
+      const { tempDir, store } = tempStore(config);
+      const probe = `${tempDir}/.doctor/${process.pid}`;
       try {
-        await mkdir(dir, { recursive: true });
-        const probe = path.join(dir, `.doctor-${process.pid}`);
-        await writeFile(probe, 'ok');
-        await rm(probe);
-        return { ok: true, detail: `${dir} writable` };
+        await store.put(`${probe}/probe`, 'ok');
+        const found = await store.exists(`${probe}/probe`);
+        await store.deletePrefix(probe);
+        if (!found) return { ok: false, detail: `${tempDir}: an object written could not be read back`, fix: 'check the bucket and the role\'s s3:GetObject permission' };
+        return { ok: true, detail: `${tempDir} writable` };
       } catch (err) {
-        return { ok: false, detail: firstLine(err), fix: 'set PIPELINE_TEMP_DIR to a writable directory' };
+        return { ok: false, detail: firstLine(err), fix: /^s3:/.test(tempDir) ? 'check the bucket, the region and the role\'s s3:PutObject, GetObject, DeleteObject and ListBucket permissions' : 'set PIPELINE_TEMP_DIR to a writable directory' };
       }
     },
   ],
@@ -125,10 +136,14 @@ const probes: [string, Probe][] = [
   ],
 ];
 
+const LOCAL_ONLY = new Set(['java', 'pyspark', 'jdbc driver']);
+
 /** `pipeline doctor`: is everything a run needs reachable? One line per check, with what to fix. */
 export async function doctorCommand(options: GlobalOptions, io: CommandIo): Promise<number> {
   const ctx = commandContext(options, io);
-  const results = await Promise.all(probes.map(async ([name, probe]) => ({ name, ...(await probe(ctx.config, io.env)) })));
+  // Java, pyspark and the JDBC driver matter only where Spark runs on this machine.
+  const wanted = probes.filter(([name]) => ctx.config.compute.kind === 'local' || !LOCAL_ONLY.has(name));
+  const results = await Promise.all(wanted.map(async ([name, probe]) => ({ name, ...(await probe(ctx.config, io.env)) })));
   for (const r of results) {
     ctx.out.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(12)} ${r.detail}${r.fix ? `\n     fix: ${r.fix}` : ''}\n`);
   }

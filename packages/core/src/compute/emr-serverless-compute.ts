@@ -1,6 +1,7 @@
 import {
   CancelJobRunCommand,
   EMRServerlessClient,
+  GetApplicationCommand,
   GetJobRunCommand,
   JobRunState,
   StartJobRunCommand,
@@ -67,6 +68,16 @@ export class EmrServerlessCompute implements Compute {
     this.#options = options;
     this.#sparkDir = sparkDir;
     this.#client = options.client ?? new EMRServerlessClient(options.region ? { region: options.region } : {});
+  }
+
+  /** The application, as EMR Serverless describes it now: for `pipeline doctor`. */
+  async check(signal?: AbortSignal): Promise<string> {
+    try {
+      const { application } = await this.#client.send(new GetApplicationCommand({ applicationId: this.#options.applicationId }), signal ? { abortSignal: signal } : {});
+      return `application ${this.#options.applicationId} "${application?.name ?? ''}" ${application?.state ?? 'state unknown'}, ${application?.releaseLabel ?? 'release unknown'}`;
+    } catch (err) {
+      throw remoteApiError('emr-serverless', 'GetApplication', err);
+    }
   }
 
   async run(request: SparkJobRequest, runOptions: SparkRunOptions = {}): Promise<SparkJobResult> {

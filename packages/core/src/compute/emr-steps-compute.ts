@@ -1,4 +1,5 @@
 import {
+  DescribeClusterCommand,
   ActionOnFailure,
   AddJobFlowStepsCommand,
   CancelStepsCommand,
@@ -257,6 +258,18 @@ export class EmrStepsCompute implements Compute {
         throw remoteApiError(SERVICE, 'ListSteps', err);
       }
       await pause(1_000 * (tries + 1), signal);
+    }
+  }
+
+  /** What runs the jobs, as EMR describes it now: for `pipeline doctor`. */
+  async check(signal?: AbortSignal): Promise<string> {
+    if (this.#options.transient) return `a transient cluster per job (${this.#options.transient.releaseLabel})`;
+    const clusterId = await this.#resolveClusterId(signal);
+    try {
+      const { Cluster } = await this.#client.send(new DescribeClusterCommand({ ClusterId: clusterId }), signal ? { abortSignal: signal } : {});
+      return `cluster ${clusterId} "${Cluster?.Name ?? ''}" ${Cluster?.Status?.State ?? 'state unknown'}, ${Cluster?.ReleaseLabel ?? 'release unknown'}, logs ${Cluster?.LogUri ?? 'not kept'}`;
+    } catch (err) {
+      throw remoteApiError(SERVICE, 'DescribeCluster', err);
     }
   }
 

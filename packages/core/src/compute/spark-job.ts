@@ -72,6 +72,8 @@ export interface SparkRunOptions {
 
 export interface Compute {
   readonly kind: 'local' | 'emr' | 'emr-serverless';
+  /** Checks that the service the jobs run on answers and describes it (remote computes): for `pipeline doctor`. */
+  check?(signal?: AbortSignal): Promise<string>;
   /** Runs the job to completion; rejects with SparkJobError when it fails or is cancelled. */
   run(request: SparkJobRequest, options?: SparkRunOptions): Promise<SparkJobResult>;
 }

@@ -18,12 +18,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
     secretArn: env[ENV.secretArn],
     region: env[ENV.region],
     tempDir: env[ENV.tempDir],
+    copyRoleArn: env[ENV.copyRoleArn],
+    s3ForcePathStyle: env[ENV.s3ForcePathStyle],
     logLevel: env[ENV.logLevel],
     retentionDays: env[ENV.retentionDays],
     warehouse: compact({
       kind: env[ENV.warehouse] as Config['warehouse']['kind'] | undefined,
       url: env[ENV.warehouseUrl],
       dialect: env[ENV.warehouseDialect] as Config['warehouse']['dialect'],
+      workgroup: env[ENV.redshiftWorkgroup],
+      cluster: env[ENV.redshiftCluster],
+      database: env[ENV.redshiftDatabase],
+      dbUser: env[ENV.redshiftDbUser],
     }),
     redis: compact({ url: env[ENV.redisUrl], keyPrefix: env[ENV.keyPrefix] }),
     compute: compact({
@@ -32,6 +38,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
       master: env[ENV.sparkMaster],
       python: env[ENV.sparkPython],
       jdbcJar: env[ENV.jdbcJar],
+      read: env[ENV.sparkRead] as Config['compute']['read'],
+      emrClusterId: env[ENV.emrClusterId],
+      emrClusterName: env[ENV.emrClusterName],
+      emrTransient: env[ENV.emrTransient] as unknown as Config['compute']['emrTransient'],
+      emrServerlessApplicationId: env[ENV.emrServerlessApplicationId],
+      emrServerlessRoleArn: env[ENV.emrServerlessRoleArn],
+      codeUri: env[ENV.codeUri],
+      logUri: env[ENV.logUri],
     }),
   });
 }

@@ -2,6 +2,7 @@ import type { SparkReadSpec } from '../compute/spark-job.js';
 import type { Compute } from '../compute/spark-job.js';
 import type { Logger } from '../logging/index.js';
 import type { LoadDefinition } from '../pipeline/pipeline-schema.js';
+import type { ObjectStore } from '../storage/object-store.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 
 export type ParamValue = string | number | boolean;
@@ -22,8 +23,12 @@ export interface LoadRun {
 export interface LoadServices {
   warehouse: Warehouse;
   compute: Compute;
-  /** Absolute local directory for run files. */
+  /** Where run files go: an absolute local directory, or an s3:// prefix for jobs on EMR. */
   tempDir: string;
+  /** Reads and writes under `tempDir`. @defaultValue the local disk */
+  store?: ObjectStore;
+  /** Redshift's role (and the bucket's region, when it differs) for `COPY … FROM 's3://…'`. */
+  copy?: { iamRoleArn: string; region?: string };
   /** How the Spark job reaches the source. */
   read: SparkReadSpec;
   /** Environment the Spark job needs for credentials; never logged. */
@@ -34,4 +39,8 @@ export interface LoadServices {
 
 export interface PhaseOptions {
   signal?: AbortSignal;
+  /** The attempt of the phase (1 for the first): names remote jobs and their idempotency keys. */
+  attempt?: number;
+  /** The external id an earlier attempt recorded: a remote compute reconnects to that job. */
+  previousExternalId?: string;
 }

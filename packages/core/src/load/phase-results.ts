@@ -7,6 +7,8 @@ export interface ExtractResult {
   externalId: string;
   outputDir: string;
   manifest: SparkManifest;
+  /** Where the remote job's logs are (the EMR step's or job run's S3 log folder). */
+  logUri?: string;
 }
 
 export interface StageResult {

@@ -4,8 +4,10 @@ import { Readable } from 'node:stream';
 import { parseTableName, stagingTableName, type ColumnSpec, type Statement, type TableName } from '@pipeline/sql';
 import { checkColumns, toCheckSpecs } from '../checks/to-check-specs.js';
 import { LoadInputError } from './load-input-error.js';
+import { RowCountError } from './row-count-error.js';
 import type { LoadRun, LoadServices, PhaseOptions } from './load-run.js';
 import type { ExtractResult, StageResult } from './phase-results.js';
+import { isS3Uri, joinUri } from '../storage/s3-uri.js';
 
 /** Schema that holds run-scoped staging tables, apart from the tables analysts query. */
 export const STAGING_SCHEMA = 'pipeline_staging';
@@ -75,10 +77,44 @@ export async function stage(run: LoadRun, services: LoadServices, extract: Extra
   for (const statement of prepare) await warehouse.execute(statement, options);
 
   const names = columns.map((c) => c.name);
-  if (!warehouse.copyFromStdin) throw new LoadInputError(`the ${warehouse.kind} warehouse loads from object storage; local files need a PostgreSQL-protocol warehouse`, { code: 'E_LOAD_COPY' });
-  const files = extract.manifest.files.map((f) => path.join(extract.outputDir, f));
-  const rowsCopied = await warehouse.copyFromStdin(dialect.copyFromStdin(staging, names), Readable.from(concatenate(files)), options);
-  log.info({ rowsCopied, files: files.length }, 'staging loaded');
+  const rowsCopied = isS3Uri(extract.outputDir)
+    ? await copyFromS3(run, services, extract, staging, names, options)
+    : await copyLocalFiles(run, services, extract, staging, names, options);
+  log.info({ rowsCopied, files: extract.manifest.files.length }, 'staging loaded');
+  if (rowsCopied !== null && rowsCopied !== extract.manifest.rowsWritten) {
+    throw new RowCountError(
+      `load "${run.load.id}": the Spark job wrote ${extract.manifest.rowsWritten} rows but ${rowsCopied} reached ${staging.schema}.${staging.name}; nothing was published. Retry the run; if it repeats, compare the files in ${extract.outputDir} with the job's manifest.`,
+    );
+  }
 
-  return { staging, targetExisted, columns, rowsCopied };
+  return { staging, targetExisted, columns, rowsCopied: rowsCopied ?? extract.manifest.rowsWritten };
+}
+
+/** Streams the job's local CSV files into `COPY … FROM STDIN`. */
+async function copyLocalFiles(run: LoadRun, services: LoadServices, extract: ExtractResult, staging: TableName, names: string[], options: PhaseOptions): Promise<number> {
+  const { warehouse } = services;
+  if (!warehouse.copyFromStdin) {
+    throw new LoadInputError(`load "${run.load.id}": the ${warehouse.kind} warehouse loads from S3 only; run Spark on EMR with an s3:// PIPELINE_TEMP_DIR`, { code: 'E_LOAD_COPY' });
+  }
+  const files = extract.manifest.files.map((f) => path.join(extract.outputDir, f));
+  return warehouse.copyFromStdin(warehouse.dialect.copyFromStdin(staging, names), Readable.from(concatenate(files)), options);
+}
+
+/**
+ * Redshift reads the job's Parquet files from S3 itself with its own role. Spark names its data
+ * files `part-…`, so the prefix leaves out its markers and anything else in the folder.
+ */
+async function copyFromS3(run: LoadRun, services: LoadServices, extract: ExtractResult, staging: TableName, names: string[], options: PhaseOptions): Promise<number | null> {
+  const { warehouse } = services;
+  if (!services.copy) {
+    throw new LoadInputError(`load "${run.load.id}": loading ${extract.outputDir} needs Redshift's IAM role for COPY: set PIPELINE_COPY_ROLE_ARN`, { code: 'E_LOAD_COPY' });
+  }
+  if (extract.manifest.files.length === 0 || extract.manifest.rowsWritten === 0) return 0;
+  const statement = warehouse.dialect.copyFromS3(staging, names, {
+    uri: joinUri(extract.outputDir, 'part-'),
+    iamRole: services.copy.iamRoleArn,
+    format: extract.manifest.format,
+    manifest: false,
+  });
+  return warehouse.execute(statement, options);
 }

@@ -5,6 +5,11 @@ import type { PhaseState } from './states.js';
 export interface PhaseErrorInfo {
   code: string;
   message: string;
+  /**
+   * What the failing service said besides the message, for the run page: EMR's FailureDetails
+   * (reason, message, log file) and the job's S3 log folder.
+   */
+  details?: { reason?: string; message?: string; logFile?: string; logUri?: string };
 }
 
 /** One phase of one load of a run. */

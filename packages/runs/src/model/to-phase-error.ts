@@ -13,6 +13,23 @@ function hasCode(err: unknown): err is { code: string; message: string } {
  * anyone who can read the dashboard.
  */
 export function toPhaseError(err: unknown): PhaseErrorInfo {
-  if (hasCode(err)) return { code: err.code, message: redactText(err.message) };
+  if (hasCode(err)) {
+    const details = detailsOf(err);
+    return { code: err.code, message: redactText(err.message), ...(details ? { details } : {}) };
+  }
   return { code: 'E_INTERNAL', message: redactText(err instanceof Error ? err.message : String(err)) };
+}
+
+const DETAIL_FIELDS = ['reason', 'message', 'logFile', 'logUri'] as const;
+
+/** The string fields of an error's `details` (a remote compute's FailureDetails), redacted. */
+function detailsOf(err: object): PhaseErrorInfo['details'] {
+  const raw = (err as { details?: unknown }).details;
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const out: NonNullable<PhaseErrorInfo['details']> = {};
+  for (const field of DETAIL_FIELDS) {
+    const value = (raw as Record<string, unknown>)[field];
+    if (typeof value === 'string' && value.length > 0) out[field] = redactText(value);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -46,7 +46,7 @@ export interface RedshiftDataDouble {
  * Where it follows Redshift rather than PostgreSQL: a request's statements run in one
  * SERIALIZABLE transaction; a serialization failure reads as Redshift's error 1023; the
  * generator's Redshift-only SQL is translated (see REDSHIFT_TO_POSTGRES); backslashes in
- * literals escape; `COPY … FROM 's3://…' … FORMAT AS CSV [MANIFEST]` reads the objects from S3
+ * literals escape; `COPY … FROM 's3://…' … FORMAT AS CSV | PARQUET [MANIFEST]` reads the objects from S3
  * and records rejected rows in SYS_LOAD_ERROR_DETAIL and STL_LOAD_ERRORS; integers travel as
  * longValue with all their digits. Authentication fields are checked for shape and recorded,
  * never verified.

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
-import { CopyRequestError, CopyRowError, parseS3Copy, runS3Copy, type S3Copy } from './copy-from-s3.js';
+import { CopyRequestError, CopyRowError } from './copy-errors.js';
+import { parseS3Copy, runS3Copy, type S3Copy } from './copy-from-s3.js';
 import { recordLoadError } from './load-error-tables.js';
 import { bindNamedParameters, ParameterError } from './named-parameters.js';
 import { loadErrorCode, redshiftErrorText, type PgError } from './redshift-error-text.js';
