@@ -36,6 +36,13 @@ def read_source(spark: SparkSession, spec: JobSpec, *, env: Mapping[str, str], l
     if password is not None:
         log.redact(password)
     if isinstance(read, RedshiftRead):
+        if read.secret_arn is not None:
+            # Read here rather than through the connector's ``secret.id``, which needs the
+            # Secrets Manager JDBC wrapper on the cluster's classpath: one way for every reader.
+            secret = read_warehouse_secret(read.secret_arn)
+            log.redact(secret.password)
+            log.info("read the warehouse credentials", secret=read.secret_arn, user=secret.username)
+            read, password = dataclasses.replace(read, user=secret.username, secret_arn=None), secret.password
         log.info("reading source", reader="redshift", source=_describe(spec))
         return spark.read.format(REDSHIFT_FORMAT).options(**redshift_options(read, select, password)).load()
     if read.secret_arn is not None:

@@ -123,3 +123,34 @@ def test_password_comes_from_the_named_environment_variable() -> None:
     with pytest.raises(SpecError) as caught:
         resolve_password("PW", {})
     assert caught.value.field == "read.passwordEnv"
+
+
+
+def test_the_redshift_read_takes_user_and_password_from_the_secret_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connector gets plain credentials read from Secrets Manager, and the password never reaches the log."""
+    import io
+    import types
+
+    from pipeline_spark import readers
+    from pipeline_spark.log import JobLogger
+    from pipeline_spark.spec import SourceSpec
+    from pipeline_spark.warehouse_secret import WarehouseSecret
+
+    secret = WarehouseSecret(engine="redshift", host="h", port=5439, username="etl", password="from-the-secret", dbname="dev")
+    monkeypatch.setattr(readers, "read_warehouse_secret", lambda arn: secret)
+    given: dict[str, object] = {}
+
+    def fmt(name: str) -> types.SimpleNamespace:
+        given["format"] = name
+        return types.SimpleNamespace(options=lambda **options: (given.update(options=options), types.SimpleNamespace(load=lambda: "frame"))[1])
+
+    # The Redshift connector is not installed here; a stand-in for spark.read notes what it is given.
+    spark = types.SimpleNamespace(read=types.SimpleNamespace(format=fmt))
+    spec = types.SimpleNamespace(read=redshift_read(), source=SourceSpec(table="public.users_raw", query=None, incremental_column=None), interval=None)
+    log_stream = io.StringIO()
+    assert readers.read_source(spark, spec, env={}, log=JobLogger(stream=log_stream)) == "frame"  # type: ignore[arg-type]
+    options = given["options"]
+    assert given["format"] == REDSHIFT_FORMAT
+    assert isinstance(options, dict) and options["user"] == "etl" and options["password"] == "from-the-secret"
+    assert "secret.id" not in options
+    assert "from-the-secret" not in log_stream.getvalue()
