@@ -1,5 +1,5 @@
 import { withLogScope, type LoadServices, type Logger } from '@pipeline/core';
-import { JOB_CATALOG, PhaseTransitionError, jobId, parseJob, queueForPhase, toPhaseError, type JobPayload, type Orchestrator, type PhaseRecord, type RunRecord } from '@pipeline/runs';
+import { JOB_CATALOG, PhaseTransitionError, RunNotFoundError, jobId, parseJob, queueForPhase, toPhaseError, type JobPayload, type Orchestrator, type RunRecord } from '@pipeline/runs';
 import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
 import { executePhase } from './execute-phase.js';
 import { shouldRetry } from './failure-policy.js';
@@ -23,17 +23,6 @@ export interface PhaseProcessorOptions {
   phaseRunner?: typeof runPhase;
 }
 
-/** Why a job does not run its phase: already done (hand off again), or nothing to do. */
-function precheck(record: RunRecord | null, current: PhaseRecord | undefined, generation: number): 'done' | 'cancelled' | 'skipped' | null {
-  if (!record || !current) return 'skipped';
-  // A cancelled run still drops its staging tables.
-  if (record.state === 'cancelled' && current.phase !== 'cleanup') return 'cancelled';
-  if (current.generation !== generation) return 'skipped';
-  if (current.state === 'success') return 'done';
-  if (current.state === 'failed' || current.state === 'upstream_failed' || current.state === 'cancelled') return 'skipped';
-  return null;
-}
-
 function parse(job: Job): JobPayload {
   try {
     return parseJob(job.name, job.data);
@@ -54,51 +43,69 @@ export function createPhaseProcessor(options: PhaseProcessorOptions): Processor<
     const { runId, loadId, phase, generation } = payload;
     const log = withLogScope(options.logger, { runId, loadId, phase, attempt: job.attemptsMade + 1 });
     if (!options.accepting()) return handBack(job, token, log);
-    const stored = await orchestrator.store.get(runId);
-    const current = stored?.phases.find((p) => p.loadId === loadId && p.phase === phase);
-    const skip = precheck(stored, current, generation);
-    if (skip === 'done') {
-      await orchestrator.completePhase(runId, loadId, phase, current!.result, { generation });
-      log.info('phase had already succeeded: downstream enqueued again');
-      return 'handed-off';
-    }
-    if (skip) {
-      log.info({ reason: skip, runState: stored?.state, phaseState: current?.state }, 'phase not run');
-      return skip;
-    }
 
     // Registered before markRunning, so that a cancel arriving in between is not missed.
     const entry = running.start(job.id ?? jobId(payload), runId, queueForPhase(phase), { cancellable: phase !== 'cleanup' });
     let result: unknown;
+    let refused: PhaseTransitionError | RunNotFoundError | undefined;
     try {
-      const record = await markRunning(orchestrator, payload, options.workerId, job.attemptsMade + 1);
-      if (!record) return 'skipped';
-      if (entry.signal.aborted) return 'cancelled';
-      const attempt = job.attemptsMade + 1;
-      const previousExternalId = record.phases.find((p) => p.loadId === loadId && p.phase === phase)?.externalId;
-      const services = phaseServices(options, payload, log, { attempt, previousExternalId });
-      const limits = { timeoutMs: JOB_CATALOG[phase].timeoutMs, jobSignal };
-      const run = options.phaseRunner ?? runPhase;
-      result = await executePhase(entry, phase, limits, (signal) => run(record, loadId, phase, { services, signal, attempt }));
+      const started = await markRunning(orchestrator, payload, options.workerId, job.attemptsMade + 1);
+      if (started instanceof Error) {
+        refused = started;
+      } else {
+        if (entry.signal.aborted) return 'cancelled';
+        const record = started;
+        const attempt = job.attemptsMade + 1;
+        const previousExternalId = record.phases.find((p) => p.loadId === loadId && p.phase === phase)?.externalId;
+        const services = phaseServices(options, payload, log, { attempt, previousExternalId });
+        const limits = { timeoutMs: JOB_CATALOG[phase].timeoutMs, jobSignal };
+        const run = options.phaseRunner ?? runPhase;
+        result = await executePhase(entry, phase, limits, (signal) => run(record, loadId, phase, { services, signal, attempt }));
+      }
     } catch (err) {
       return settleFailure(err, { job, token, entry, payload, orchestrator, log });
     } finally {
       running.end(entry.jobId);
     }
+    if (refused) return notRun(refused, orchestrator, payload, log);
     await orchestrator.completePhase(runId, loadId, phase, result, { generation });
     return 'success';
   };
 }
 
-/** Starts the attempt on the run record; null when the run or phase moved on (cancelled, retried). */
-async function markRunning(orchestrator: Orchestrator, payload: JobPayload, worker: string, attempt: number): Promise<RunRecord | null> {
+/**
+ * Starts the attempt on the run record. The refusal, when the phase must not run (its run was
+ * cancelled, it already finished, the run was retried or removed), is returned, not thrown: it
+ * is how stale and repeated jobs are dropped.
+ */
+async function markRunning(orchestrator: Orchestrator, payload: JobPayload, worker: string, attempt: number): Promise<RunRecord | PhaseTransitionError | RunNotFoundError> {
   const { runId, loadId, phase, generation } = payload;
   try {
     return await orchestrator.markRunning(runId, loadId, phase, { worker, attempt, generation });
   } catch (err) {
-    if (err instanceof PhaseTransitionError) return null;
+    if (err instanceof PhaseTransitionError || err instanceof RunNotFoundError) return err;
     throw err;
   }
+}
+
+/**
+ * A job whose phase does not run. A phase that already succeeded means the worker before died
+ * between the hand-off and completing its job: hand off again (a no-op for jobs already added).
+ */
+async function notRun(refused: PhaseTransitionError | RunNotFoundError, orchestrator: Orchestrator, payload: JobPayload, log: Logger): Promise<PhaseOutcome> {
+  const { runId, loadId, phase, generation } = payload;
+  if (refused instanceof PhaseTransitionError && refused.code === 'E_PHASE_TERMINAL' && refused.phaseState === 'success') {
+    const current = (await orchestrator.store.get(runId))?.phases.find((p) => p.loadId === loadId && p.phase === phase);
+    await orchestrator.completePhase(runId, loadId, phase, current?.result, { generation });
+    log.info('phase had already succeeded: downstream enqueued again');
+    return 'handed-off';
+  }
+  const reason = refused instanceof PhaseTransitionError && refused.code === 'E_RUN_CANCELLED' ? 'cancelled' : 'skipped';
+  log.info(
+    refused instanceof PhaseTransitionError ? { reason, runState: refused.runState, phaseState: refused.phaseState } : { reason, runState: 'missing' },
+    'phase not run',
+  );
+  return reason;
 }
 
 /**
