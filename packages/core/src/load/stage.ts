@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { parseTableName, stagingTableName, type ColumnSpec, type Statement, type TableName } from '@pipeline/sql';
 import { checkColumns, toCheckSpecs } from '../checks/to-check-specs.js';
 import { LoadInputError } from './load-input-error.js';
+import { loadDir, storeOf } from './paths.js';
 import { RowCountError } from './row-count-error.js';
 import type { LoadRun, LoadServices, PhaseOptions } from './load-run.js';
 import type { ExtractResult, StageResult } from './phase-results.js';
@@ -101,8 +102,10 @@ async function copyLocalFiles(run: LoadRun, services: LoadServices, extract: Ext
 }
 
 /**
- * Redshift reads the job's Parquet files from S3 itself with its own role. Spark names its data
- * files `part-…`, so the prefix leaves out its markers and anything else in the folder.
+ * Redshift reads the job's Parquet files from S3 itself, with its own role, through a COPY
+ * manifest that lists exactly the files the job's manifest names: nothing else in the folder
+ * (Spark's markers, an earlier attempt's leftovers) is loaded, and a missing file fails the COPY
+ * instead of being skipped. Parquet entries carry their size, as Redshift requires.
  */
 async function copyFromS3(run: LoadRun, services: LoadServices, extract: ExtractResult, staging: TableName, names: string[], options: PhaseOptions): Promise<number | null> {
   const { warehouse } = services;
@@ -110,11 +113,21 @@ async function copyFromS3(run: LoadRun, services: LoadServices, extract: Extract
     throw new LoadInputError(`load "${run.load.id}": loading ${extract.outputDir} needs Redshift's IAM role for COPY: set PIPELINE_COPY_ROLE_ARN`, { code: 'E_LOAD_COPY' });
   }
   if (extract.manifest.files.length === 0 || extract.manifest.rowsWritten === 0) return 0;
+  const store = storeOf(services);
+  const entries = await Promise.all(
+    extract.manifest.files.map(async (file) => {
+      const url = joinUri(extract.outputDir, file);
+      return { url, mandatory: true, meta: { content_length: await store.size(url) } };
+    }),
+  );
+  const manifestUri = joinUri(loadDir(services.tempDir, run), 'copy.manifest');
+  await store.put(manifestUri, JSON.stringify({ entries }, null, 2), { contentType: 'application/json', ...(options.signal ? { signal: options.signal } : {}) });
   const statement = warehouse.dialect.copyFromS3(staging, names, {
-    uri: joinUri(extract.outputDir, 'part-'),
+    uri: manifestUri,
     iamRole: services.copy.iamRoleArn,
     format: extract.manifest.format,
-    manifest: false,
+    manifest: true,
+    ...(extract.manifest.format === 'csv' && services.copy.region ? { region: services.copy.region } : {}),
   });
   return warehouse.execute(statement, options);
 }

@@ -36,6 +36,15 @@ describe('LocalObjectStore', () => {
     await expect(store.get(path.join(dir, 'nope'))).rejects.toMatchObject({ code: 'E_STORAGE_NOT_FOUND' });
     await expect(store.getStream(path.join(dir, 'nope'))).rejects.toMatchObject({ code: 'E_STORAGE_NOT_FOUND' });
     await expect(store.get('relative/path')).rejects.toMatchObject({ code: 'E_STORAGE_URI' });
+    await expect(store.size(path.join(dir, 'nope'))).rejects.toMatchObject({ code: 'E_STORAGE_NOT_FOUND' });
+    await expect(store.size(dir)).rejects.toMatchObject({ code: 'E_STORAGE_NOT_FOUND' });
+  });
+
+  it('tells an object\'s size in bytes', async () => {
+    const file = path.join(dir, 'sized', 'é.txt');
+    await store.put(file, 'né');
+    expect(await store.size(file)).toBe(3);
+    expect(await store.size(`file://${file}`)).toBe(3);
   });
 
   it('lists a folder recursively and sorted, in the form it was asked in, and never a sibling with the same prefix', async () => {

@@ -61,6 +61,16 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  async size(uri: string): Promise<number> {
+    try {
+      const info = await stat(toPath(uri));
+      if (info.isFile()) return info.size;
+    } catch (err) {
+      if (!isMissing(err)) throw err;
+    }
+    throw new StorageError(`No object at ${uri}.`, { uri, code: 'E_STORAGE_NOT_FOUND' });
+  }
+
   async exists(uri: string): Promise<boolean> {
     try {
       return (await stat(toPath(uri))).isFile();

@@ -16,6 +16,8 @@ export interface ObjectStore {
   /** Writes the whole object; readers see the old object or the new one, never a part. */
   put(uri: string, body: Buffer | string | Readable, options?: PutOptions): Promise<void>;
   exists(uri: string): Promise<boolean>;
+  /** The object's size in bytes; rejects with E_STORAGE_NOT_FOUND when there is no such object. */
+  size(uri: string): Promise<number>;
   /** Rejects with E_STORAGE_NOT_FOUND when there is no such object. */
   get(uri: string): Promise<Buffer>;
   getStream(uri: string): Promise<Readable>;

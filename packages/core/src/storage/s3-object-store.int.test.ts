@@ -80,6 +80,13 @@ describe('S3ObjectStore', () => {
     await expect(store.get('s3://no-such-bucket-x1/key')).rejects.toMatchObject({ code: 'E_STORAGE_NOT_FOUND', message: expect.stringContaining('bucket does not exist') });
     await expect(store.put('s3://Bad_Bucket/k', 'x')).rejects.toMatchObject({ code: 'E_STORAGE_URI' });
     await expect(store.deletePrefix(`s3://${bucket}/`)).rejects.toMatchObject({ code: 'E_STORAGE_URI' });
+    await expect(store.size(`s3://${bucket}/missing`)).rejects.toMatchObject({ code: 'E_STORAGE_NOT_FOUND' });
+  });
+
+  it('tells an object\'s size in bytes', async () => {
+    const store = new S3ObjectStore({ client: admin });
+    await store.put(`s3://${bucket}/sized/part-0`, Buffer.alloc(1234, 7));
+    expect(await store.size(`s3://${bucket}/sized/part-0`)).toBe(1234);
   });
 
   it('lists past one page and deletes more than one batch, sparing a sibling prefix', async () => {

@@ -78,6 +78,16 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  async size(uri: string): Promise<number> {
+    const { bucket, key } = parseS3Uri(uri);
+    try {
+      const head = await this.#client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return head.ContentLength ?? 0;
+    } catch (err) {
+      throw s3Error(err, 'look up', uri);
+    }
+  }
+
   async exists(uri: string): Promise<boolean> {
     const { bucket, key } = parseS3Uri(uri);
     try {
