@@ -72,6 +72,49 @@ describe('RunStore', () => {
     await expect(racing).rejects.toBeInstanceOf(RunConflictError);
   });
 
+  it('writes from the record it wrote last without reading, and still loses nothing another process wrote', async () => {
+    const id = 'orders.scheduled.x';
+    const other = new RunStore(ctx.redis, { keyPrefix: ctx.keyPrefix });
+    await store.create(record(id));
+    const gets: string[] = [];
+    const spy = new Proxy(ctx.redis, {
+      get(target, prop, receiver) {
+        if (prop === 'get') return (key: string) => (gets.push(key), target.get(key));
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const reading = new RunStore(spy, { keyPrefix: ctx.keyPrefix });
+    await reading.create(record('orders.scheduled.y'));
+    await reading.update('orders.scheduled.y', (r) => ({ ...r, params: { a: 1 } }));
+    await reading.update('orders.scheduled.y', (r) => ({ ...r, params: { ...r.params, b: 2 } }));
+    expect(gets).toEqual([]);
+    expect((await store.require('orders.scheduled.y')).params).toEqual({ a: 1, b: 2 });
+
+    // Another process writes in between: the remembered record is stale, the write is refused, and the update runs again on a fresh read.
+    await store.update(id, (r) => ({ ...r, params: { mine: 1 } }));
+    await other.update(id, (r) => ({ ...r, params: { ...r.params, theirs: 1 } }));
+    await store.update(id, (r) => ({ ...r, params: { ...r.params, mine: 2 } }));
+    expect((await store.require(id)).params).toEqual({ mine: 2, theirs: 1 });
+    expect((await store.require(id)).version).toBe(4);
+  });
+
+  it('decides again on a fresh read what the remembered record made it refuse or leave alone', async () => {
+    const id = 'orders.scheduled.x';
+    const other = new RunStore(ctx.redis, { keyPrefix: ctx.keyPrefix });
+    await store.create(record(id));
+    await other.update(id, (r) => ({ ...r, params: { ready: true } }));
+    // Remembered: no `ready`, so this would throw on it; the stored run has it.
+    const done = await store.update(id, (r) => {
+      if (!r.params.ready) throw new Error('not ready');
+      return { ...r, params: { ...r.params, used: true } };
+    });
+    expect(done.params).toEqual({ ready: true, used: true });
+    // Remembered says nothing to do; the stored run says otherwise.
+    await other.update(id, (r) => ({ ...r, params: { ...r.params, again: true } }));
+    const seen = await store.update(id, (r) => (r.params.again ? { ...r, params: { ...r.params, again: false } } : r));
+    expect(seen.params.again).toBe(false);
+  });
+
   it('refuses to update a run that does not exist', async () => {
     await expect(store.update('orders.manual.nothing', (r) => r)).rejects.toBeInstanceOf(RunNotFoundError);
   });

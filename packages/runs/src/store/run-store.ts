@@ -24,6 +24,9 @@ export interface ListOptions {
 /** The field of a pipeline's `sched:<pipelineId>` hash holding the end of its last scheduled interval. */
 export const SCHEDULE_LAST_END_FIELD = 'lastIntervalEnd';
 
+/** Runs whose last written record a store keeps, to write the next change without reading first. */
+const RECENT_RUNS = 1_000;
+
 /** Where a run sits in its pipeline's index: by data interval, or creation for a full refresh. */
 function scoreOf(record: RunRecord): number {
   return Date.parse(record.intervalStart ?? record.createdAt);
@@ -40,6 +43,8 @@ export class RunStore {
   private readonly createScript = new LuaScript('create-run');
   private readonly casScript = new LuaScript('cas-run');
   private readonly deleteScript = new LuaScript('delete-run');
+  /** JSON of runs this store wrote last, oldest first, at most RECENT_RUNS. */
+  private readonly recent = new Map<string, string>();
 
   constructor(redis: Redis, options: RunStoreOptions = {}) {
     this.redis = redis;
@@ -50,11 +55,13 @@ export class RunStore {
   /** Stores a new run; false (and nothing written) when a run with its id exists already. */
   async create(record: RunRecord): Promise<boolean> {
     const { keys } = this;
+    const json = JSON.stringify(record);
     const created = await this.createScript.run(
       this.redis,
       [keys.run(record.runId), keys.runs(record.pipelineId), keys.active(record.pipelineId)],
-      [JSON.stringify(record), scoreOf(record), record.runId, isTerminalRun(record.state) ? '0' : '1'],
+      [json, scoreOf(record), record.runId, isTerminalRun(record.state) ? '0' : '1'],
     );
+    if (created === 1) this.remember(record.runId, json);
     return created === 1;
   }
 
@@ -75,23 +82,63 @@ export class RunStore {
    * on a conflict it reads again and re-applies `fn`, so `fn` must depend on its argument alone.
    * When `fn` returns its argument unchanged (the same object) nothing is written. Errors from
    * `fn` propagate and nothing is written.
+   *
+   * The record this store last wrote or created is tried first, without reading: a worker that
+   * starts a phase and then completes it, or completes one and starts the next, is usually the
+   * only writer in between. The compare-and-set on the version refuses it when it is stale, and
+   * anything decided on it that is not a write (an error, no change) is decided again on a fresh
+   * read.
    */
   async update(runId: string, fn: (record: RunRecord) => RunRecord): Promise<RunRecord> {
-    const { keys } = this;
+    const remembered = this.recent.get(runId);
+    if (remembered) {
+      const written = await this.tryWrite(JSON.parse(remembered) as RunRecord, fn).catch(() => undefined);
+      if (written) return written;
+    }
     for (let tries = 1; tries <= this.maxUpdateTries; tries++) {
       const current = await this.require(runId);
       const changed = fn(current);
       if (changed === current) return current;
-      const next: RunRecord = { ...changed, version: current.version + 1 };
-      const written = await this.casScript.run(
-        this.redis,
-        [keys.run(runId), keys.active(current.pipelineId)],
-        [current.version, JSON.stringify(next), runId, isTerminalRun(next.state) ? '0' : '1'],
-      );
-      if (written === 1) return next;
-      if (written === -1) throw new RunNotFoundError(runId);
+      const written = await this.write(current, changed);
+      if (written) return written;
     }
     throw new RunConflictError(runId, this.maxUpdateTries);
+  }
+
+  /** `fn` applied to a remembered record and written: the new record, or undefined to read and try again. */
+  private async tryWrite(current: RunRecord, fn: (record: RunRecord) => RunRecord): Promise<RunRecord | undefined> {
+    const changed = fn(current);
+    if (changed === current) return undefined;
+    return this.write(current, changed);
+  }
+
+  /** Compare-and-set on `current.version`: the written record, or undefined when someone wrote first. */
+  private async write(current: RunRecord, changed: RunRecord): Promise<RunRecord | undefined> {
+    const { keys } = this;
+    const next: RunRecord = { ...changed, version: current.version + 1 };
+    const json = JSON.stringify(next);
+    const written = await this.casScript.run(
+      this.redis,
+      [keys.run(current.runId), keys.active(current.pipelineId)],
+      [current.version, json, current.runId, isTerminalRun(next.state) ? '0' : '1'],
+    );
+    if (written === -1) {
+      this.recent.delete(current.runId);
+      throw new RunNotFoundError(current.runId);
+    }
+    if (written !== 1) {
+      this.recent.delete(current.runId);
+      return undefined;
+    }
+    this.remember(current.runId, json);
+    return next;
+  }
+
+  /** Keeps the JSON this process last wrote of a run (not the object: callers may change theirs). */
+  private remember(runId: string, json: string): void {
+    this.recent.delete(runId);
+    this.recent.set(runId, json);
+    if (this.recent.size > RECENT_RUNS) this.recent.delete(this.recent.keys().next().value!);
   }
 
   /** A pipeline's runs, newest interval first. */
