@@ -1,17 +1,18 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, PipelineError, redactText } from '@pipeline/core';
+import { collectParam } from '@pipeline/runs';
 import { cancelCommand, pauseCommand, retryCommand } from './commands/run-control-commands.js';
 import { runsCommand, statusCommand } from './commands/history-commands.js';
 import { triggerCommand } from './commands/trigger-command.js';
 import { backfillCommand, schedulerCommand } from './commands/scheduler-command.js';
 import { workerCommand } from './commands/worker-command.js';
+import { serveCommand } from './commands/serve-command.js';
 import { doctorCommand } from './commands/doctor-command.js';
 import { runCommand } from './commands/run-command.js';
 import { schemaCommand } from './commands/schema-command.js';
 import { validateCommand } from './commands/validate-command.js';
 import type { CommandIo } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { collectParam } from './parse-args.js';
 
 function withGlobals(command: Command): Command {
   return command
@@ -74,6 +75,12 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .option('--lock-duration <seconds>', 'lock a worker holds on each running job, renewed at half of it; a dead worker\'s jobs are retried once it lapses (default 60)')
     .option('--stalled-interval <seconds>', 'how often to look for jobs of dead workers (default 30)')
     .action(async (opts) => setExit(await workerCommand(opts, io)));
+
+  withGlobals(program.command('serve'))
+    .description('serve the HTTP API (/api/v1, /health, /openapi.json) until stopped; needs PIPELINE_API_TOKEN beyond loopback')
+    .option('--host <address>', 'address to listen on (default 127.0.0.1)')
+    .option('--port <n>', 'port to listen on (default 8080)')
+    .action(async (opts) => setExit(await serveCommand(opts, io)));
 
   withGlobals(program.command('cancel'))
     .description('cancel a run: stop its running phase and skip the rest')

@@ -4,4 +4,8 @@ export * from './dag/index.js';
 export * from './queues/index.js';
 export * from './catalog/index.js';
 export * from './store/index.js';
+export * from './backfill/index.js';
+export * from './definitions/index.js';
+export * from './view/index.js';
+export * from './input/index.js';
 export { Orchestrator, type OrchestratorOptions, type CreateRunRequest, type FailPhaseOptions, type MarkRunningOptions } from './orchestrator.js';

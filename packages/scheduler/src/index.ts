@@ -1,14 +1,6 @@
 export { startScheduler, type Scheduler, type SchedulerOptions, type TickReport } from './loop/start-scheduler.js';
 export type { PipelineTickResult } from './loop/tick-pipeline.js';
-export { backfill, type BackfillOptions, type BackfillResult } from './loop/backfill.js';
-export { BackfillQueue, type StoredBackfill } from './loop/backfill-queue.js';
 export { schedulerKeys, retentionGuardKey } from './loop/scheduler-keys.js';
 export { pruneExpiredRuns, RETENTION_EVERY_SECONDS, type RetentionContext } from './loop/prune-expired-runs.js';
-export { DefinitionSet } from './definitions/definition-set.js';
 export { dueIntervals, type DueIntervalsInput } from './plan/due-intervals.js';
 export { planTick, type PlannedRun, type TickPlan, type TickPlanInput } from './plan/plan-tick.js';
-export { planBackfill, type BackfillPlan, type ExistingRun, type ExistingRunState, type IntervalRuns, type Reprocess, type SkippedInterval } from './plan/plan-backfill.js';
-export { backfillIntervals, MAX_BACKFILL_INTERVALS } from './plan/backfill-intervals.js';
-export { reprocessRunId, intervalRunIds } from './plan/reprocess-run-id.js';
-export { encodePendingBackfill, decodePendingBackfill, type PendingBackfill } from './plan/pending-backfill.js';
-export { BackfillError, type BackfillErrorCode } from './errors/backfill-error.js';

@@ -1,8 +1,9 @@
 import { loadPipeline } from '@pipeline/core';
+import { toRunView } from '@pipeline/runs';
 import type { CommandIo, GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { withOrchestrator } from '../orchestrator-context.js';
-import { formatRunDetail, formatRunLine, toRunView } from '../run-view.js';
+import { formatRunDetail, formatRunLine } from '../format-run.js';
 import { UsageError } from '../usage-error.js';
 
 export interface HistoryOptions extends GlobalOptions {

@@ -6,10 +6,10 @@ import {
   runPipeline,
   type ParamValue,
 } from '@pipeline/core';
+import { parseInterval } from '@pipeline/runs';
 import { commandContext, type CommandIo, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatPhaseLine, formatReport } from '../format-report.js';
-import { parseInterval } from '../parse-args.js';
 import { UsageError } from '../usage-error.js';
 
 export interface RunOptions extends GlobalOptions {

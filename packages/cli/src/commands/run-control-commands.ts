@@ -1,8 +1,9 @@
 import { loadPipeline } from '@pipeline/core';
+import { toRunView } from '@pipeline/runs';
 import type { CommandIo, GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { withOrchestrator } from '../orchestrator-context.js';
-import { formatRunLine, toRunView } from '../run-view.js';
+import { formatRunLine } from '../format-run.js';
 
 /** `pipeline cancel <runId>`: marks the run cancelled, stops its running phase wherever it runs, skips the rest. */
 export async function cancelCommand(runId: string, options: GlobalOptions, io: CommandIo): Promise<number> {

@@ -1,9 +1,9 @@
 import { loadPipeline } from '@pipeline/core';
-import { backfill, startScheduler, type Reprocess } from '@pipeline/scheduler';
+import { backfill, parseInterval, type Reprocess } from '@pipeline/runs';
+import { startScheduler } from '@pipeline/scheduler';
 import { commandContext, type CommandIo, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { withOrchestrator } from '../orchestrator-context.js';
-import { parseInterval } from '../parse-args.js';
 import { firstSignal, openServiceRedis } from '../service-redis.js';
 import { UsageError } from '../usage-error.js';
 
@@ -34,7 +34,7 @@ export interface BackfillCommandOptions extends GlobalOptions {
 /** `pipeline backfill <id> --from --to`: queues every interval in the range; scheduler ticks create the runs within maxActiveRuns. */
 export async function backfillCommand(pipelineId: string, options: BackfillCommandOptions, io: CommandIo): Promise<number> {
   if (!options.from || !options.to) throw new UsageError('backfill needs --from and --to');
-  const range = parseInterval(options.from, options.to);
+  const range = parseInterval(options.from, options.to, { start: '--from', end: '--to' });
   return withOrchestrator(options, io, async (ctx) => {
     const { definition } = await loadPipeline(ctx.config.pipelinesDir, pipelineId);
     const result = await backfill({

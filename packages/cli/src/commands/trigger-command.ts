@@ -1,11 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadPipeline, type ParamValue } from '@pipeline/core';
-import type { RunRecord } from '@pipeline/runs';
+import { parseInterval, toRunView, type RunRecord } from '@pipeline/runs';
 import type { CommandIo, GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { withOrchestrator } from '../orchestrator-context.js';
-import { parseInterval } from '../parse-args.js';
-import { formatRunDetail, toRunView } from '../run-view.js';
+import { formatRunDetail } from '../format-run.js';
 import { UsageError } from '../usage-error.js';
 
 export interface TriggerOptions extends GlobalOptions {

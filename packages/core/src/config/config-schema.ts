@@ -116,6 +116,13 @@ export const ConfigSchema = z.strictObject({
     /** Namespace of one deployment's keys, hash-tagged so it fits one Redis Cluster slot. @defaultValue "pipeline" */
     keyPrefix: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'lower-case letters, digits, "-" and "_", starting with a letter'),
   }),
+  api: z.strictObject({
+    /**
+     * Bearer token every HTTP API route except /health and /openapi.json requires. Without it the
+     * server listens on loopback only. Long enough that guessing it is not an option.
+     */
+    token: z.string().min(16, 'at least 16 characters').optional(),
+  }),
 }).superRefine((c, ctx) => {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const s3Temp = /^s3:\/\//.test(c.tempDir);
@@ -159,6 +166,7 @@ export interface ConfigInput {
   logLevel?: string;
   retentionDays?: number | string;
   redis?: Partial<Config['redis']>;
+  api?: Partial<Config['api']>;
 }
 
 export const DEFAULTS: Config = {
@@ -170,4 +178,5 @@ export const DEFAULTS: Config = {
   logLevel: 'info',
   retentionDays: 30,
   redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'pipeline' },
+  api: {},
 };

@@ -31,4 +31,5 @@ export const ENV = {
   redisUrl: 'REDIS_URL',
   keyPrefix: 'PIPELINE_KEY_PREFIX',
   retentionDays: 'PIPELINE_RETENTION_DAYS',
+  apiToken: 'PIPELINE_API_TOKEN',
 } as const;

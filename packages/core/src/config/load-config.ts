@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors/config-error.js';
+import { registerSecret } from '../logging/index.js';
 import { ConfigSchema, DEFAULTS, type Config, type ConfigInput } from './config-schema.js';
 import { ENV } from './env-vars.js';
 
@@ -32,6 +33,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
       dbUser: env[ENV.redshiftDbUser],
     }),
     redis: compact({ url: env[ENV.redisUrl], keyPrefix: env[ENV.keyPrefix] }),
+    api: compact({ token: env[ENV.apiToken] }),
     compute: compact({
       kind: env[ENV.compute] as Config['compute']['kind'] | undefined,
       sparkSubmit: env[ENV.sparkSubmit],
@@ -70,10 +72,11 @@ function readFileLayer(file: string, explicit: boolean): ConfigInput {
 function layer(...inputs: ConfigInput[]): ConfigInput {
   const out: ConfigInput = {};
   for (const input of inputs) {
-    Object.assign(out, compact({ ...input, warehouse: undefined, compute: undefined, redis: undefined }));
+    Object.assign(out, compact({ ...input, warehouse: undefined, compute: undefined, redis: undefined, api: undefined }));
     out.warehouse = { ...out.warehouse, ...compact(input.warehouse ?? {}) };
     out.compute = { ...out.compute, ...compact(input.compute ?? {}) };
     out.redis = { ...out.redis, ...compact(input.redis ?? {}) };
+    out.api = { ...out.api, ...compact(input.api ?? {}) };
   }
   return out;
 }
@@ -95,5 +98,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; flags?: ConfigInp
       .join('\n');
     throw new ConfigError(`invalid configuration (defaults < ${path.basename(file)} < environment < flags):\n${details}`, { code: 'E_CONFIG' });
   }
+  // The API token is a credential: no log line may carry it, whoever logs it.
+  if (result.data.api.token) registerSecret(result.data.api.token);
   return result.data;
 }

@@ -5,3 +5,5 @@ export { PhaseTransitionError, type PhaseTransitionCode } from './phase-transiti
 export { RunStateError } from './run-state-error.js';
 export { JobPayloadError } from './job-payload-error.js';
 export { RunIdError } from './run-id-error.js';
+export { BackfillError, type BackfillErrorCode } from './backfill-error.js';
+export { UsageError } from './usage-error.js';

@@ -1,13 +1,11 @@
 /**
  * Redis keys the scheduler owns, under the run store's `{<keyPrefix>}:` hash tag so that all of
  * a deployment's keys share one Redis Cluster slot. The scheduled series' progress lives in the
- * run store's `sched:<pipelineId>` hash.
+ * run store's `sched:<pipelineId>` hash; waiting backfills in the runs library's `backfillKey`.
  */
 export function schedulerKeys(keyPrefix: string, pipelineId: string) {
   const base = `{${keyPrefix}}`;
   return {
-    /** Sorted set of waiting backfill entries (JSON), scored by interval start in ms. */
-    backfill: `${base}:backfill:${pipelineId}`,
     /** Lease lock held by the replica ticking this pipeline. */
     lock: `${base}:sched-lock:${pipelineId}`,
   };

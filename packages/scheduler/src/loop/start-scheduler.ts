@@ -1,8 +1,6 @@
 import { DEFAULTS, type Config, type Logger } from '@pipeline/core';
-import { Orchestrator } from '@pipeline/runs';
+import { BackfillQueue, DefinitionSet, Orchestrator } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
-import { DefinitionSet } from '../definitions/definition-set.js';
-import { BackfillQueue } from './backfill-queue.js';
 import { forEachLimit } from './for-each-limit.js';
 import { pruneExpiredRuns, type RetentionContext } from './prune-expired-runs.js';
 import { snapshotPipelines, tickPipeline, type PipelineTickResult, type TickContext } from './tick-pipeline.js';

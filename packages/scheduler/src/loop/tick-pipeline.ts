@@ -1,10 +1,8 @@
 import { withLogScope, type Logger, type PipelineDefinition } from '@pipeline/core';
-import { SCHEDULE_LAST_END_FIELD, type Orchestrator } from '@pipeline/runs';
+import { backfillKey, encodePendingBackfill, SCHEDULE_LAST_END_FIELD, type BackfillQueue, type Orchestrator } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
-import { encodePendingBackfill } from '../plan/pending-backfill.js';
 import { dueIntervals } from '../plan/due-intervals.js';
 import { planTick, type PlannedRun } from '../plan/plan-tick.js';
-import type { BackfillQueue } from './backfill-queue.js';
 import { tickLockSteps, withLeaseLock } from './pipeline-lock.js';
 import { schedulerKeys } from './scheduler-keys.js';
 
@@ -65,7 +63,7 @@ export async function snapshotPipelines(ctx: TickContext, pipelineIds: readonly 
   batch.smembers(store.keys.paused);
   for (const id of pipelineIds) {
     batch.hget(store.keys.sched(id), SCHEDULE_LAST_END_FIELD);
-    batch.zcard(schedulerKeys(ctx.keyPrefix, id).backfill);
+    batch.zcard(backfillKey(ctx.keyPrefix, id));
   }
   const replies = (await batch.exec()) ?? [];
   const value = (i: number): unknown => {

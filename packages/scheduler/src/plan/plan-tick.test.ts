@@ -1,6 +1,6 @@
 import type { ScheduleDefinition } from '@pipeline/core';
+import type { PendingBackfill } from '@pipeline/runs';
 import { describe, expect, it } from 'vitest';
-import type { PendingBackfill } from './pending-backfill.js';
 import { planTick } from './plan-tick.js';
 
 const hourly = (over: Partial<ScheduleDefinition> = {}): ScheduleDefinition => ({ cron: '0 * * * *', timezone: 'UTC', catchup: true, start: '2026-01-01T00:00:00Z', maxActiveRuns: 1, ...over });

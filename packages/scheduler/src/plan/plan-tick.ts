@@ -1,6 +1,6 @@
 import { scheduledRunId, type DataInterval, type ScheduleDefinition } from '@pipeline/core';
+import type { PendingBackfill } from '@pipeline/runs';
 import { dueIntervals } from './due-intervals.js';
-import type { PendingBackfill } from './pending-backfill.js';
 
 /** One run a tick will create (or retry), in the order the tick acts on them. */
 export interface PlannedRun {

@@ -1,10 +1,10 @@
 import type { PipelineDefinition } from '@pipeline/core';
-import { RunStore } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
-import { backfillIntervals } from '../plan/backfill-intervals.js';
-import type { PendingBackfill } from '../plan/pending-backfill.js';
-import { planBackfill, type ExistingRun, type IntervalRuns, type Reprocess, type SkippedInterval } from '../plan/plan-backfill.js';
-import { intervalRunIds } from '../plan/reprocess-run-id.js';
+import { RunStore } from '../store/run-store.js';
+import { backfillIntervals } from './backfill-intervals.js';
+import type { PendingBackfill } from './pending-backfill.js';
+import { planBackfill, type ExistingRun, type IntervalRuns, type Reprocess, type SkippedInterval } from './plan-backfill.js';
+import { intervalRunIds } from './reprocess-run-id.js';
 import { BackfillQueue } from './backfill-queue.js';
 
 export interface BackfillOptions {

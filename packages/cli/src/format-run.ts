@@ -1,0 +1,26 @@
+import type { RunView } from '@pipeline/runs';
+
+const pad = (text: string, width: number) => text.padEnd(width);
+
+/** One line per run. */
+export function formatRunLine(run: RunView): string {
+  const interval = run.intervalStart ? `${run.intervalStart} → ${run.intervalEnd}` : 'full refresh';
+  const done = run.phases.filter((p) => p.state === 'success').length;
+  return `${pad(run.state, 10)} ${pad(run.trigger, 9)} ${pad(run.runId, 48)} ${interval}  ${done}/${run.phases.length} phases`;
+}
+
+/** A run and its phases, for `pipeline status`. */
+export function formatRunDetail(run: RunView): string {
+  const lines = [formatRunLine(run)];
+  for (const p of run.phases) {
+    const took = p.durationMs === null ? '' : `${(p.durationMs / 1000).toFixed(2)}s`;
+    const rows = Object.entries(p.rows).map(([k, v]) => `${k} ${v}`).join(', ');
+    const extra = [p.externalId && `external ${p.externalId}`, rows, p.error && `${p.error.code}: ${p.error.message.split('\n')[0]}`].filter(Boolean).join('  ');
+    lines.push(`  ${pad(p.loadId, 16)} ${pad(p.name, 18)} ${pad(p.state, 16)} attempts ${p.attempts}  ${took.padStart(8)}  ${extra}`.trimEnd());
+    const failure = p.error?.details;
+    if (failure?.reason || failure?.logFile) lines.push(`      failure: ${[failure.reason, failure.message, failure.logFile && `log ${failure.logFile}`].filter(Boolean).join(' — ')}`);
+    if (p.logUri) lines.push(`      logs: ${p.logUri}`);
+    for (const c of p.checks) lines.push(`      ${c.passed ? 'pass' : 'FAIL'} ${c.name}  observed ${String(c.observed)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,1 @@
+export { DefinitionSet } from './definition-set.js';

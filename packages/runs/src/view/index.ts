@@ -1,0 +1,1 @@
+export { toRunView, runViewSchema, phaseViewSchema, phaseErrorViewSchema, type RunView, type PhaseView } from './run-view.js';
