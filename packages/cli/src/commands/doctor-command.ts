@@ -65,7 +65,7 @@ const probes: [string, Probe][] = [
       try {
         const sparkDir = localSparkPaths().sparkDir;
         if (!sparkDir) return { ok: false, detail: 'the spark/ folder with the load job is not found', fix: 'run from the project checkout' };
-        const compute = createRemoteCompute(config, tempStore(config).store, sparkDir);
+        const compute = createRemoteCompute(config, tempStore(config), sparkDir);
         return { ok: true, detail: `${config.compute.kind}: ${(await compute.check?.()) ?? 'reachable'}` };
       } catch (err) {
         return { ok: false, detail: firstLine(err), fix: config.compute.kind === 'emr' ? 'check PIPELINE_EMR_CLUSTER_ID / PIPELINE_EMR_CLUSTER_NAME, the region and the role\'s EMR permissions' : 'check PIPELINE_EMR_SERVERLESS_APPLICATION_ID, the region and the role\'s EMR Serverless permissions' };

@@ -54,7 +54,7 @@ export async function createServices(config: Config, logger: Logger, env: NodeJS
     compute = new LocalSparkCompute({ sparkSubmit: spark.sparkSubmit, python: spark.python, sparkDir: spark.sparkDir, master: config.compute.master, jdbcJar: config.compute.jdbcJar });
     ({ read, secretEnv } = jdbcReadFromUrl(connectionString!));
   } else {
-    compute = createRemoteCompute(config, store, spark.sparkDir);
+    compute = createRemoteCompute(config, { tempDir, store }, spark.sparkDir);
     const readKind = config.compute.read ?? (dialect === 'redshift' ? 'redshift' : 'jdbc');
     // sparkJobSpec points the connector's UNLOAD at each load's own temp folder.
     read = remoteRead(readKind, await secrets.get(), {
@@ -111,8 +111,8 @@ export function tempStore(config: Config): { tempDir: string; store: ObjectStore
 }
 
 /** The emr or emr-serverless compute the configuration names. */
-export function createRemoteCompute(config: Config, store: ObjectStore, sparkDir: string): Compute {
-  const shared = { store, sparkDir, codePrefix: config.compute.codeUri ?? `${tempStore(config).tempDir}/code` };
+export function createRemoteCompute(config: Config, temp: { tempDir: string; store: ObjectStore }, sparkDir: string): Compute {
+  const shared = { store: temp.store, sparkDir, codePrefix: config.compute.codeUri ?? `${temp.tempDir}/code` };
   const region = config.region ? { region: config.region } : {};
   const c = config.compute;
   if (c.kind === 'emr') {

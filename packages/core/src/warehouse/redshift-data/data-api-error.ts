@@ -1,4 +1,5 @@
 import { PipelineError } from '../../errors/pipeline-error.js';
+import { awsErrorInfo } from '../../storage/aws-error-info.js';
 
 export type DataApiErrorCode = 'E_DATA_API_REQUEST' | 'E_DATA_API_ACCESS' | 'E_DATA_API_UNAVAILABLE';
 
@@ -18,14 +19,6 @@ export class DataApiError extends PipelineError {
     this.operation = operation;
     this.retryable = code === 'E_DATA_API_UNAVAILABLE';
   }
-}
-
-interface AwsErrorShape {
-  name?: unknown;
-  message?: unknown;
-  $fault?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
-  $retryable?: { throttling?: unknown };
 }
 
 const ACCESS = new Set([
@@ -51,19 +44,18 @@ const BUSY = new Set([
 /** Classifies an SDK error of one Data API call; the cause keeps the SDK error itself. */
 export function dataApiError(err: unknown, operation: string): DataApiError {
   if (err instanceof DataApiError) return err;
-  const shape = (typeof err === 'object' && err !== null ? err : {}) as AwsErrorShape;
-  const name = typeof shape.name === 'string' ? shape.name : 'Error';
-  const text = typeof shape.message === 'string' ? shape.message : String(err);
-  const status = typeof shape.$metadata?.httpStatusCode === 'number' ? shape.$metadata.httpStatusCode : undefined;
+  const { name, message: text, status, throttling } = awsErrorInfo(err);
+  const clientFault = typeof err === 'object' && err !== null && (err as { $fault?: unknown }).$fault === 'client';
+  const serverFault = typeof err === 'object' && err !== null && (err as { $fault?: unknown }).$fault === 'server';
   const fail = (code: DataApiErrorCode, advice: string) => new DataApiError(code, operation, `Redshift Data API ${operation} failed (${name}: ${text}). ${advice}`, { cause: err });
 
   if (ACCESS.has(name)) {
     return fail('E_DATA_API_ACCESS', 'Give the role the pipeline runs as redshift-data:* on the workgroup or cluster, and secretsmanager:GetSecretValue on the secret (or redshift:GetClusterCredentials / redshift-serverless:GetCredentials).');
   }
-  if (BUSY.has(name) || shape.$retryable?.throttling === true || shape.$fault === 'server' || (status !== undefined && status >= 500)) {
+  if (BUSY.has(name) || throttling || serverFault || (status !== undefined && status >= 500)) {
     return fail('E_DATA_API_UNAVAILABLE', 'The service was busy or failing after the client retried; the phase is retried later.');
   }
-  if (status !== undefined || shape.$fault === 'client') {
+  if (status !== undefined || clientFault) {
     return fail('E_DATA_API_REQUEST', 'Check the workgroup or cluster, the database, the secret ARN or database user, and the SQL.');
   }
   return fail('E_DATA_API_UNAVAILABLE', 'No answer from the service: check network access, AWS_REGION and AWS_ENDPOINT_URL_REDSHIFT_DATA.');
