@@ -9,3 +9,4 @@ export * from './definitions/index.js';
 export * from './view/index.js';
 export * from './input/index.js';
 export { Orchestrator, type OrchestratorOptions, type CreateRunRequest, type FailPhaseOptions, type MarkRunningOptions } from './orchestrator.js';
+export * from './events/index.js';

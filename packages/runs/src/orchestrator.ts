@@ -68,7 +68,7 @@ export class Orchestrator {
     this.redis = options.redis;
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
-    this.store = new RunStore(options.redis, { keyPrefix: this.keyPrefix });
+    this.store = new RunStore(options.redis, { keyPrefix: this.keyPrefix, now: this.now });
     const prefix = redisPrefix(this.keyPrefix);
     this.queues = Object.fromEntries(
       QUEUE_KINDS.map((kind) => {

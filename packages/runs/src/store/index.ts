@@ -1,3 +1,3 @@
-export { RunStore, SCHEDULE_LAST_END_FIELD, type RunStoreOptions, type ListOptions } from './run-store.js';
+export { RunStore, SCHEDULE_LAST_END_FIELD, statsField, type RunStoreOptions, type ListOptions } from './run-store.js';
 export { runKeys, type RunKeys } from './run-keys.js';
 export { LuaScript } from './lua-script.js';

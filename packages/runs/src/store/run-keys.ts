@@ -14,6 +14,10 @@ export interface RunKeys {
   paused: string;
   /** HASH of a pipeline's scheduling progress (`lastIntervalEnd`). */
   sched(pipelineId: string): string;
+  /** STREAM of run and phase state changes, written with the records (see `runEvents`). */
+  events: string;
+  /** HASH of stored runs counted by `<pipelineId>:<state>`, kept in step with every write. */
+  stats: string;
 }
 
 export function runKeys(keyPrefix: string = DEFAULT_KEY_PREFIX): RunKeys {
@@ -25,5 +29,7 @@ export function runKeys(keyPrefix: string = DEFAULT_KEY_PREFIX): RunKeys {
     active: (pipelineId) => `${prefix}:active:${pipelineId}`,
     paused: `${prefix}:paused`,
     sched: (pipelineId) => `${prefix}:sched:${pipelineId}`,
+    events: `${prefix}:events`,
+    stats: `${prefix}:stats`,
   };
 }

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { RunConflictError } from '../errors/run-conflict-error.js';
 import { RunNotFoundError } from '../errors/run-not-found-error.js';
 import type { RunRecord } from '../model/run-record.js';
-import { isTerminalRun } from '../model/states.js';
+import { isTerminalRun, type RunState } from '../model/states.js';
+import { runEvents } from '../events/run-event.js';
 import { DEFAULT_KEY_PREFIX } from '../queues/queue-names.js';
 import { LuaScript } from './lua-script.js';
 import { runKeys, type RunKeys } from './run-keys.js';
@@ -12,6 +13,10 @@ export interface RunStoreOptions {
   keyPrefix?: string;
   /** Compare-and-set tries before `update` gives up with RunConflictError. @defaultValue 100 */
   maxUpdateTries?: number;
+  /** Approximate number of events the event stream keeps (older ones are trimmed). @defaultValue 100_000 */
+  eventsMaxLen?: number;
+  /** Clock of the events' `at`. @defaultValue () => new Date() */
+  now?: () => Date;
 }
 
 export interface ListOptions {
@@ -27,6 +32,11 @@ export const SCHEDULE_LAST_END_FIELD = 'lastIntervalEnd';
 /** Runs whose last written record a store keeps, to write the next change without reading first. */
 const RECENT_RUNS = 1_000;
 
+/** The stats hash field counting a pipeline's runs in one state. */
+export function statsField(pipelineId: string, state: RunState): string {
+  return `${pipelineId}:${state}`;
+}
+
 /** Where a run sits in its pipeline's index: by data interval, or creation for a full refresh. */
 function scoreOf(record: RunRecord): number {
   return Date.parse(record.intervalStart ?? record.createdAt);
@@ -40,6 +50,8 @@ export class RunStore {
   readonly keys: RunKeys;
   private readonly redis: Redis;
   private readonly maxUpdateTries: number;
+  private readonly eventsMaxLen: number;
+  private readonly now: () => Date;
   private readonly createScript = new LuaScript('create-run');
   private readonly casScript = new LuaScript('cas-run');
   private readonly deleteScript = new LuaScript('delete-run');
@@ -50,16 +62,19 @@ export class RunStore {
     this.redis = redis;
     this.keys = runKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
     this.maxUpdateTries = options.maxUpdateTries ?? 100;
+    this.eventsMaxLen = options.eventsMaxLen ?? 100_000;
+    this.now = options.now ?? (() => new Date());
   }
 
   /** Stores a new run; false (and nothing written) when a run with its id exists already. */
   async create(record: RunRecord): Promise<boolean> {
     const { keys } = this;
     const json = JSON.stringify(record);
+    const events = runEvents(null, record, this.now()).map((e) => JSON.stringify(e));
     const created = await this.createScript.run(
       this.redis,
-      [keys.run(record.runId), keys.runs(record.pipelineId), keys.active(record.pipelineId)],
-      [json, scoreOf(record), record.runId, isTerminalRun(record.state) ? '0' : '1'],
+      [keys.run(record.runId), keys.runs(record.pipelineId), keys.active(record.pipelineId), keys.events, keys.stats],
+      [json, scoreOf(record), record.runId, isTerminalRun(record.state) ? '0' : '1', this.eventsMaxLen, statsField(record.pipelineId, record.state), ...events],
     );
     if (created === 1) this.remember(record.runId, json);
     return created === 1;
@@ -117,10 +132,21 @@ export class RunStore {
     const { keys } = this;
     const next: RunRecord = { ...changed, version: current.version + 1 };
     const json = JSON.stringify(next);
+    const events = runEvents(current, next, this.now()).map((e) => JSON.stringify(e));
+    const stateChanged = current.state !== next.state;
     const written = await this.casScript.run(
       this.redis,
-      [keys.run(current.runId), keys.active(current.pipelineId)],
-      [current.version, json, current.runId, isTerminalRun(next.state) ? '0' : '1'],
+      [keys.run(current.runId), keys.active(current.pipelineId), keys.events, keys.stats],
+      [
+        current.version,
+        json,
+        current.runId,
+        isTerminalRun(next.state) ? '0' : '1',
+        this.eventsMaxLen,
+        stateChanged ? statsField(current.pipelineId, current.state) : '',
+        stateChanged ? statsField(next.pipelineId, next.state) : '',
+        ...events,
+      ],
     );
     if (written === -1) {
       this.recent.delete(current.runId);
@@ -157,6 +183,19 @@ export class RunStore {
 
   async activeRunIds(pipelineId: string): Promise<string[]> {
     return this.redis.smembers(this.keys.active(pipelineId));
+  }
+
+  /**
+   * Stored runs counted by pipeline and state, kept exact by the same Lua calls that write the
+   * records (pruned runs are no longer counted). Pipelines and states with no run are left out.
+   */
+  async countsByState(): Promise<Array<{ pipelineId: string; state: RunState; count: number }>> {
+    const fields = await this.redis.hgetall(this.keys.stats);
+    return Object.entries(fields).flatMap(([field, value]) => {
+      const at = field.lastIndexOf(':');
+      const count = Number(value);
+      return count > 0 ? [{ pipelineId: field.slice(0, at), state: field.slice(at + 1) as RunState, count }] : [];
+    });
   }
 
   async pause(pipelineId: string): Promise<void> {
@@ -216,7 +255,11 @@ export class RunStore {
         continue;
       }
       if (!isTerminalRun(record.state) || Date.parse(record.createdAt) >= cutoff) continue;
-      const deleted = await this.deleteScript.run(this.redis, [keys.run(runId), keys.runs(pipelineId), keys.active(pipelineId)], [record.version, runId]);
+      const deleted = await this.deleteScript.run(
+        this.redis,
+        [keys.run(runId), keys.runs(pipelineId), keys.active(pipelineId), keys.stats],
+        [record.version, runId, statsField(record.pipelineId, record.state)],
+      );
       if (deleted === 1) pruned++;
     }
     return pruned;

@@ -1,13 +1,21 @@
 --[[
   Compare-and-set of a run record on its `version` field: the write happens only when nobody
-  wrote since the caller read version ARGV[1]. Keeps the active set in step with the state.
+  wrote since the caller read version ARGV[1]. Keeps the active set and the state counts in
+  step with the state, and appends the write's events to the event stream in the same step, so
+  an event exists exactly when its change does.
 
   KEYS[1]  run:<runId>            the run record (JSON string)
   KEYS[2]  active:<pipelineId>    SET of the pipeline's non-terminal run ids
+  KEYS[3]  events                 STREAM of run events (field `e`: the event as JSON)
+  KEYS[4]  stats                  HASH of run counts by `<pipelineId>:<state>`
   ARGV[1]  the version the caller read
   ARGV[2]  the new record as JSON (its version is ARGV[1] + 1)
   ARGV[3]  runId
   ARGV[4]  "1" when the new state is non-terminal, "0" when terminal
+  ARGV[5]  approximate length the event stream is trimmed to
+  ARGV[6]  stats field of the state before, or "" when the state does not change
+  ARGV[7]  stats field of the state after, or ""
+  ARGV[8…] events as JSON
 
   Returns 1 when written, 0 on a version conflict (re-read and retry), -1 when the run is gone.
 ]]
@@ -23,5 +31,12 @@ if ARGV[4] == '1' then
   redis.call('SADD', KEYS[2], ARGV[3])
 else
   redis.call('SREM', KEYS[2], ARGV[3])
+end
+if ARGV[6] ~= '' then
+  redis.call('HINCRBY', KEYS[4], ARGV[6], -1)
+  redis.call('HINCRBY', KEYS[4], ARGV[7], 1)
+end
+for i = 8, #ARGV do
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'e', ARGV[i])
 end
 return 1
