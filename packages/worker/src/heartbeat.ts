@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { WorkerInfo } from './worker-info.js';
-import { workerKey } from './worker-info.js';
+import { workerKey, type WorkerInfo } from '@pipeline/runs';
 
 export interface HeartbeatOptions {
   redis: Redis;

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { isProcessAlive } from '@pipeline/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { listWorkers } from './list-workers.js';
+import { listWorkers } from '@pipeline/runs';
 import { parseLocalExternalId } from './local-external-id.js';
 import { createWorkerFixture, type WorkerFixture } from './test-support/worker-fixture.js';
 

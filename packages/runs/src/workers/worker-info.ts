@@ -1,4 +1,4 @@
-import { redisPrefix, type QueueKind } from '@pipeline/runs';
+import { redisPrefix, type QueueKind } from '../queues/queue-names.js';
 
 /** What a worker says about itself in its heartbeat key. */
 export interface WorkerInfo {

@@ -1,0 +1,2 @@
+export { workerKey, type WorkerInfo } from './worker-info.js';
+export { listWorkers } from './list-workers.js';
