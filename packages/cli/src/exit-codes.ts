@@ -5,4 +5,6 @@ export const EXIT = {
   failed: 1,
   /** Bad input: flags, configuration or definitions. Nothing ran. */
   badInput: 2,
+  /** Ctrl-C stopped the command (128 + SIGINT, what a shell reports for it). */
+  interrupted: 130,
 } as const;

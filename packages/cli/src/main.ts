@@ -30,6 +30,13 @@ function withRunInputs(command: Command): Command {
     .option('--param <key=value>', 'run parameter passed to the transform (repeatable)', collectParam);
 }
 
+/** `--metrics-port` / `--metrics-host` of the services that serve their own GET /metrics. */
+function withMetrics(command: Command): Command {
+  return command
+    .option('--metrics-port <n>', 'serve GET /metrics on this port (0: any free port; default PIPELINE_METRICS_PORT, else off)')
+    .option('--metrics-host <address>', 'address /metrics listens on (default PIPELINE_METRICS_HOST, else 127.0.0.1)');
+}
+
 /** Errors that mean the command named something that is not there: bad input, nothing done. */
 const BAD_INPUT = new Set(['E_RUN_NOT_FOUND', 'E_RUN_ID', 'E_RUN_STATE', 'E_BACKFILL_NO_SCHEDULE', 'E_BACKFILL_RANGE']);
 
@@ -50,7 +57,7 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
   withRunInputs(withGlobals(program.command('trigger')))
     .description('create a manual run with a fresh id and enqueue it for the workers')
     .argument('<pipelineId>', 'id of the pipeline')
-    .option('--wait', 'follow the run until it ends; exit 0 on success, 1 otherwise')
+    .option('--wait', 'follow the run until it ends, showing each phase on stderr; exit 0 on success, 1 otherwise; Ctrl-C stops waiting (130), not the run')
     .option('--json', 'print JSON')
     .action(async (id: string, opts) => setExit(await triggerCommand(id, opts, io)));
 
@@ -62,12 +69,13 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .addOption(new Option('--reprocess <which>', 'intervals that already have a run: none, failed (retry them) or all (new runs)').choices(['none', 'failed', 'all']).default('none'))
     .action(async (id: string, opts) => setExit(await backfillCommand(id, opts, io)));
 
-  withGlobals(program.command('scheduler'))
+  withMetrics(withGlobals(program.command('scheduler')))
     .description('create due runs from the pipelines\' schedules until stopped (SIGTERM); replicas are safe')
     .option('--tick <seconds>', 'pause between ticks (default 5)')
+    .option('--alert-sweep <seconds>', 'with PIPELINE_ALERT_WEBHOOK_URL: how often missed deadlines and dead workers are looked for (default 20)')
     .action(async (opts) => setExit(await schedulerCommand(opts, io)));
 
-  withGlobals(program.command('worker'))
+  withMetrics(withGlobals(program.command('worker')))
     .description('run queued phases until stopped (SIGTERM: finish SQL phases, hand Spark waits back)')
     .option('--queues <list>', 'queues to take jobs from: spark, sql or both (default spark,sql)')
     .option('--concurrency <n>', 'jobs at once per queue (default 1)')

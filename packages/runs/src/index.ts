@@ -11,3 +11,4 @@ export * from './input/index.js';
 export { Orchestrator, type OrchestratorOptions, type CreateRunRequest, type FailPhaseOptions, type MarkRunningOptions } from './orchestrator.js';
 export * from './events/index.js';
 export * from './workers/index.js';
+export * from './metrics/index.js';

@@ -7,6 +7,7 @@ import { jobId } from './catalog/job-id.js';
 import { jobRetryOverrides } from './catalog/job-retry-overrides.js';
 import { applyExternalId } from './dag/apply-external-id.js';
 import { applyPhaseAttemptFailure, applyPhaseFailure } from './dag/apply-phase-failure.js';
+import { applyPhaseReleased } from './dag/apply-phase-released.js';
 import { applyPhaseRunning } from './dag/apply-phase-running.js';
 import { applyPhaseSuccess } from './dag/apply-phase-success.js';
 import { applyPhasesQueued } from './dag/apply-phases-queued.js';
@@ -138,6 +139,16 @@ export class Orchestrator {
   async markRunning(runId: string, loadId: string, phase: LoadPhase, options: MarkRunningOptions): Promise<RunRecord> {
     const record = await this.store.update(runId, (r) => applyPhaseRunning(r, loadId, phase, options, this.now()));
     this.runLogger(record).info({ loadId, phase, worker: options.worker, attempt: options.attempt }, 'phase running');
+    return record;
+  }
+
+  /**
+   * A worker shutting down gives a running phase back to the queue: the phase is `queued` again
+   * (its external id kept for the next attempt to re-attach). The caller moves the job back.
+   */
+  async releasePhase(runId: string, loadId: string, phase: LoadPhase, options: GenerationOption = {}): Promise<RunRecord> {
+    const record = await this.store.update(runId, (r) => applyPhaseReleased(r, loadId, phase, this.now(), options));
+    this.runLogger(record).info({ loadId, phase }, 'phase handed back to the queue');
     return record;
   }
 

@@ -4,3 +4,8 @@ export { schedulerKeys, retentionGuardKey } from './loop/scheduler-keys.js';
 export { pruneExpiredRuns, RETENTION_EVERY_SECONDS, type RetentionContext } from './loop/prune-expired-runs.js';
 export { dueIntervals, type DueIntervalsInput } from './plan/due-intervals.js';
 export { planTick, type PlannedRun, type TickPlan, type TickPlanInput } from './plan/plan-tick.js';
+export { startAlertDispatcher, ALERTS_GROUP, type AlertDispatcher, type AlertDispatcherOptions } from './alerts/start-alert-dispatcher.js';
+export { ALERT_KINDS, type Alert, type AlertKind } from './alerts/alert.js';
+export { alertPayload, alertFacts, ALERT_EVENT_TYPE, type AlertPayload } from './alerts/alert-payload.js';
+export { alertKeys, alertRedisKey } from './alerts/alert-key.js';
+export { runDeadline } from './alerts/run-deadline.js';

@@ -4,16 +4,22 @@ import { Orchestrator } from '@pipeline/runs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
-import { requireBearer } from './auth/auth-hook.js';
 import { UnauthorizedError } from './errors/server-errors.js';
 import { problem, PROBLEM_CONTENT_TYPE } from './errors/problem.js';
 import { toProblem } from './errors/to-problem.js';
+import { RunEventHub } from './events/event-hub.js';
+import { eventRoutes } from './events/event-routes.js';
 import { PipelineCatalog } from './pipelines/pipeline-catalog.js';
 import { recordRoutes } from './route-registry.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { pipelineRoutes } from './routes/pipeline-routes.js';
 import { runRoutes } from './routes/run-routes.js';
 import type { ServerContext } from './server-context.js';
+import { createAccess, registerAccess } from './session/access.js';
+import { assetRoutes } from './ui/assets.js';
+import { dashboardRoutes } from './ui/dashboard-routes.js';
+import { registerQueuesBoard } from './ui/queues-board.js';
 
 export interface BuildServerOptions {
   config: Config;
@@ -23,6 +29,12 @@ export interface BuildServerOptions {
   logger: Logger;
   /** Bearer token the API routes require; undefined disables auth (startServer allows that on loopback only). */
   token?: string;
+  /**
+   * Mark the dashboard's cookies Secure on every request, not only on those that came over TLS.
+   * startServer sets it for a token-protected server on a non-loopback address.
+   * @defaultValue false
+   */
+  secureCookies?: boolean;
   now?: () => Date;
 }
 
@@ -53,11 +65,15 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   app.setSerializerCompiler(serializerCompiler);
   recordRoutes(app);
 
+  const hub = new RunEventHub(redis, keyPrefix, logger);
+  // Before the server stops waiting for connections: event streams never end on their own.
+  app.addHook('preClose', async () => hub.close());
   app.addHook('onClose', async () => orchestrator.close());
   app.addHook('onResponse', async (req, reply) => {
     logger.info({ method: req.method, path: pathOf(req.url), route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
-  if (token !== undefined) app.addHook('onRequest', requireBearer(token));
+  const access = createAccess({ redis, keyPrefix, ...(token === undefined ? {} : { token }), secureCookies: options.secureCookies ?? false });
+  await registerAccess(app, access);
 
   app.setErrorHandler((error, req, reply) => {
     const body = toProblem(error, pathOf(req.url));
@@ -84,5 +100,10 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   app.get('/openapi.json', { config: { open: true }, schema: { hide: true } }, async () => app.swagger());
   await app.register(pipelineRoutes(ctx), { prefix: '/api/v1' });
   await app.register(runRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(metricsRoutes(ctx));
+  await app.register(eventRoutes(hub), { prefix: '/api/v1' });
+  await app.register(assetRoutes());
+  await app.register(dashboardRoutes(ctx, access, hub));
+  await registerQueuesBoard(app, ctx);
   return app;
 }

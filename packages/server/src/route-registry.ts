@@ -4,6 +4,8 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   open: boolean;
+  /** A dashboard page: without a session it sends the browser to the sign-in form instead of answering 401. */
+  page: boolean;
 }
 
 const registries = new WeakMap<FastifyInstance, RegisteredRoute[]>();
@@ -14,8 +16,10 @@ export function recordRoutes(app: FastifyInstance): void {
   registries.set(app, routes);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const open = (route.config as { open?: boolean } | undefined)?.open === true;
-    for (const method of methods) routes.push({ method, url: route.url, open });
+    const config = route.config as { open?: boolean; page?: boolean } | undefined;
+    const open = config?.open === true;
+    const page = config?.page === true;
+    for (const method of methods) routes.push({ method, url: route.url, open, page });
   });
 }
 

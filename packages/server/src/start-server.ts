@@ -36,7 +36,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const port = options.port ?? 8080;
   assertServable(host, options.token);
   if (!options.token) options.logger.warn({ host }, 'PIPELINE_API_TOKEN is not set: the API serves without authentication, on loopback only');
-  const app = await buildServer(options);
+  // Off loopback the token and the session travel over networks: cookies only over TLS (a proxy in front).
+  const app = await buildServer({ ...options, secureCookies: options.secureCookies ?? (Boolean(options.token) && !isLoopbackHost(host)) });
   try {
     await app.listen({ host, port });
   } catch (err) {

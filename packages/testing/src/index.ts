@@ -6,5 +6,7 @@ export { repoRoot } from './repo-root.js';
 export { venvPython } from './venv-python.js';
 export { uniqueName } from './unique-name.js';
 export { freePort } from './free-port.js';
+export { parsePrometheusText, type PrometheusText, type PrometheusSample } from './prometheus-text.js';
+export { startWebhookReceiver, type WebhookReceiver, type ReceivedRequest, type ReceiverReply } from './webhook-receiver.js';
 export { startRedshiftDataDouble, type RedshiftDataDouble, type RedshiftDataDoubleOptions, type RecordedStatement } from './aws/redshift-data-double.js';
 export { startEmrStepsDouble, type DoubleStepView, type EmrStepsDouble, type EmrStepsDoubleOptions } from './aws/emr-steps-double.js';

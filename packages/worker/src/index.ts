@@ -4,3 +4,4 @@ export type { PhaseOutcome } from './process-phase.js';
 export { listWorkers, workerKey, type WorkerInfo } from '@pipeline/runs';
 export { parseLocalExternalId } from './local-external-id.js';
 export { PhaseInputError, PhaseTimeoutError } from './errors/index.js';
+export type { AttemptOutcome } from './metrics/phase-metrics.js';

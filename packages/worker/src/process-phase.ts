@@ -3,6 +3,8 @@ import { JOB_CATALOG, PhaseTransitionError, RunNotFoundError, jobId, parseJob, q
 import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
 import { executePhase } from './execute-phase.js';
 import { shouldRetry } from './failure-policy.js';
+import type { PhaseMetrics } from './metrics/phase-metrics.js';
+import { PhaseObservation } from './metrics/phase-observation.js';
 import { runPhase } from './phase-runner.js';
 import { recordingCompute } from './recording-compute.js';
 import { recordingWarehouse } from './recording-warehouse.js';
@@ -21,6 +23,8 @@ export interface PhaseProcessorOptions {
   accepting: () => boolean;
   /** Runs one phase's work. @defaultValue `runPhase`: the core phase functions */
   phaseRunner?: typeof runPhase;
+  /** Where attempts that ran are counted and timed. @defaultValue none: nothing is measured */
+  metrics?: PhaseMetrics;
 }
 
 function parse(job: Job): JobPayload {
@@ -46,6 +50,7 @@ export function createPhaseProcessor(options: PhaseProcessorOptions): Processor<
 
     // Registered before markRunning, so that a cancel arriving in between is not missed.
     const entry = running.start(job.id ?? jobId(payload), runId, queueForPhase(phase), { cancellable: phase !== 'cleanup' });
+    const observation = new PhaseObservation(options.metrics, loadId, phase);
     let result: unknown;
     let refused: PhaseTransitionError | RunNotFoundError | undefined;
     try {
@@ -60,15 +65,18 @@ export function createPhaseProcessor(options: PhaseProcessorOptions): Processor<
         const services = phaseServices(options, payload, log, { attempt, previousExternalId });
         const limits = { timeoutMs: JOB_CATALOG[phase].timeoutMs, jobSignal };
         const run = options.phaseRunner ?? runPhase;
+        observation.started(record.pipelineId);
         result = await executePhase(entry, phase, limits, (signal) => run(record, loadId, phase, { services, signal, attempt }));
+        observation.workEnded();
       }
     } catch (err) {
-      return settleFailure(err, { job, token, entry, payload, orchestrator, log });
+      return settleFailure(err, { job, token, entry, payload, orchestrator, log, observation });
     } finally {
       running.end(entry.jobId);
     }
     if (refused) return notRun(refused, orchestrator, payload, log);
     await orchestrator.completePhase(runId, loadId, phase, result, { generation });
+    observation.ended('success', { result });
     return 'success';
   };
 }
@@ -133,6 +141,7 @@ interface FailureContext {
   payload: JobPayload;
   orchestrator: Orchestrator;
   log: Logger;
+  observation: PhaseObservation;
 }
 
 /** Puts the job back on the queue for another worker, without using one of its attempts. */
@@ -148,13 +157,23 @@ async function handBack(job: Job, token: string | undefined, log: Logger): Promi
  * BullMQ while the error is retryable and attempts are left, else failed for good.
  */
 async function settleFailure(err: unknown, context: FailureContext): Promise<PhaseOutcome> {
-  const { job, token, entry, payload, orchestrator, log } = context;
+  const { job, token, entry, payload, orchestrator, log, observation } = context;
   if (entry.stopReason === 'cancelled') {
+    observation.ended('cancelled');
     log.info('phase stopped: its run was cancelled');
     return 'cancelled';
   }
-  if (entry.stopReason === 'shutdown' || entry.released.aborted) return handBack(job, token, log);
+  if (entry.stopReason === 'shutdown' || entry.released.aborted) {
+    observation.ended('handed-back');
+    // Recorded first, so the next worker's start is a hand-over and not taken for a dead worker.
+    // Best effort: the job goes back to the queue either way.
+    await orchestrator
+      .releasePhase(payload.runId, payload.loadId, payload.phase, { generation: payload.generation })
+      .catch((releaseErr: unknown) => log.warn({ err: releaseErr }, 'could not record the hand-back on the run'));
+    return handBack(job, token, log);
+  }
   const final = !shouldRetry(err, job);
+  observation.ended(final ? 'failed' : 'retry', { error: err });
   await orchestrator.failPhase(payload.runId, payload.loadId, payload.phase, err, { final, generation: payload.generation });
   const info = toPhaseError(err);
   log.warn({ err, final }, final ? 'phase failed' : 'phase attempt failed; the queue retries it');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { isProcessAlive } from '@pipeline/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { listWorkers } from '@pipeline/runs';
+import { RunEventLog, listWorkers, type PhaseStateEvent } from '@pipeline/runs';
 import { parseLocalExternalId } from './local-external-id.js';
 import { createWorkerFixture, type WorkerFixture } from './test-support/worker-fixture.js';
 
@@ -125,7 +125,8 @@ describe('a run through both queues with local Spark', () => {
     await first.close();
     expect(isProcessAlive(pid)).toBe(true);
     expect(await fx.orchestrator.queue('spark').getJobState(jobId)).toMatch(/^(delayed|waiting)$/);
-    expect((await fx.orchestrator.store.require(runId)).phases[0]).toMatchObject({ state: 'running', attempts: 1, worker: 'first' });
+    // Recorded as handed back, so the next start is a hand-over and not a dead worker's restart.
+    expect((await fx.orchestrator.store.require(runId)).phases[0]).toMatchObject({ state: 'queued', attempts: 1, worker: 'first', externalId });
 
     await fx.startWorker({ workerId: 'second' });
     const done = await fx.waitForRun(runId, ['success', 'failed', 'cancelled'], 120_000);
@@ -133,5 +134,9 @@ describe('a run through both queues with local Spark', () => {
     expect(done.state, JSON.stringify(done.phases.map((p) => p.error))).toBe('success');
     expect(done.phases[0]).toMatchObject({ state: 'success', attempts: 2, worker: 'second', externalId, result: { externalId, manifest: { rowsRead: 3 } } });
     expect(await targetRows()).toHaveLength(4);
+    const extractEvents = (await new RunEventLog(fx.redis, fx.keyPrefix).read('0-0', { count: 10_000 }))
+      .map((e) => e.event)
+      .filter((e): e is PhaseStateEvent => e.type === 'phase' && e.runId === runId && e.phase === 'extract-transform');
+    expect(extractEvents.map((e) => `${e.from}>${e.to}`)).toEqual(['queued>running', 'running>queued', 'queued>running', 'running>success']);
   }, 150_000);
 });

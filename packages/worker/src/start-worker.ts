@@ -3,8 +3,10 @@ import { ConfigError, createServices, type Config, type Logger } from '@pipeline
 import { Orchestrator, QUEUE_KINDS, redisPrefix, type QueueKind } from '@pipeline/runs';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import { subscribeToCancellations } from './cancellation.js';
 import { startHeartbeat } from './heartbeat.js';
+import { PhaseMetrics } from './metrics/phase-metrics.js';
 import { createPhaseProcessor, type PhaseOutcome, type PhaseProcessorOptions } from './process-phase.js';
 import { RunningPhases } from './running-phases.js';
 
@@ -36,6 +38,11 @@ export interface StartWorkerOptions {
    * uses to measure the orchestration alone. @defaultValue the core phase functions
    */
   phaseRunner?: PhaseProcessorOptions['phaseRunner'];
+  /**
+   * Registry the worker's metrics go to (phase durations and outcomes, rows merged, failed
+   * checks, phases running). A registry takes one worker's metrics. @defaultValue none: nothing is measured
+   */
+  metrics?: Registry;
 }
 
 export interface CloseOptions {
@@ -90,6 +97,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Pipeline
   const services = await createServices(options.config, logger);
   const orchestrator = new Orchestrator({ redis: options.redis, keyPrefix, logger });
   const running = new RunningPhases();
+  const metrics = options.metrics ? new PhaseMetrics(options.metrics, running, queues) : undefined;
   const cancellation = await subscribeToCancellations({ redis: options.redis, keyPrefix, running, logger });
   // BullMQ blocks on its connection and must never give up on a command while Redis reconnects.
   const connection = options.redis.duplicate({ maxRetriesPerRequest: null });
@@ -102,6 +110,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Pipeline
     logger,
     accepting: () => status === 'running',
     ...(options.phaseRunner ? { phaseRunner: options.phaseRunner } : {}),
+    ...(metrics ? { metrics } : {}),
   });
   const workers = new Map(
     queues.map((queue) => {

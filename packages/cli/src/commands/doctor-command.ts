@@ -124,6 +124,15 @@ const probes: [string, Probe][] = [
     },
   ],
   [
+    'alerts',
+    async (config) => {
+      // Configured or not, never called: a test message would land in the team's channel.
+      if (!config.alerts.webhookUrl) return { ok: true, detail: 'off (set PIPELINE_ALERT_WEBHOOK_URL to have `pipeline scheduler` send them)' };
+      const host = new URL(config.alerts.webhookUrl).host;
+      return { ok: true, detail: `webhook on ${host} configured, not called${config.dashboardUrl ? `; links to ${config.dashboardUrl}` : '; no links (PIPELINE_DASHBOARD_URL unset)'}` };
+    },
+  ],
+  [
     'pipelines',
     async (config) => {
       try {

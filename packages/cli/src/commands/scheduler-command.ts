@@ -1,27 +1,41 @@
 import { loadPipeline } from '@pipeline/core';
-import { backfill, parseInterval, type Reprocess } from '@pipeline/runs';
+import { backfill, createMetricsRegistry, parseInterval, type Reprocess } from '@pipeline/runs';
 import { startScheduler } from '@pipeline/scheduler';
 import { commandContext, type CommandIo, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { startMetricsEndpoint } from '../metrics-endpoint.js';
+import { metricsListen, type MetricsFlags } from '../metrics-options.js';
 import { withOrchestrator } from '../orchestrator-context.js';
 import { firstSignal, openServiceRedis } from '../service-redis.js';
 import { UsageError } from '../usage-error.js';
+import { parseAlertSweep, startSchedulerAlerts } from './scheduler-alerts.js';
 
-export interface SchedulerCommandOptions extends GlobalOptions {
+export interface SchedulerCommandOptions extends GlobalOptions, MetricsFlags {
   tick?: string;
+  alertSweep?: string;
 }
 
 /** `pipeline scheduler`: creates due runs until SIGTERM. Any number of replicas may run. */
 export async function schedulerCommand(options: SchedulerCommandOptions, io: CommandIo): Promise<number> {
   const tickMs = options.tick === undefined ? 5000 : Number(options.tick) * 1000;
   if (!Number.isFinite(tickMs) || tickMs < 100) throw new UsageError(`--tick "${options.tick}" must be a number of seconds, at least 0.1`);
+  const alertSweepMs = parseAlertSweep(options.alertSweep);
   const ctx = commandContext(options, io, 'info');
-  const redis = await openServiceRedis(ctx.config.redis.url, ctx.logger);
-  const scheduler = startScheduler({ config: ctx.config, redis, keyPrefix: ctx.config.redis.keyPrefix, logger: ctx.logger, tickMs });
-  ctx.logger.info({ pipelinesDir: ctx.config.pipelinesDir, tickMs }, 'scheduler started');
-  await firstSignal(ctx.logger);
-  await scheduler.stop();
-  await redis.quit();
+  const listen = metricsListen(options, ctx.config);
+  const metrics = listen ? createMetricsRegistry() : undefined;
+  const endpoint = listen && metrics ? await startMetricsEndpoint(metrics, { ...listen, logger: ctx.logger }) : undefined;
+  try {
+    const redis = await openServiceRedis(ctx.config.redis.url, ctx.logger);
+    const scheduler = startScheduler({ config: ctx.config, redis, keyPrefix: ctx.config.redis.keyPrefix, logger: ctx.logger, tickMs, ...(metrics ? { metrics } : {}) });
+    ctx.logger.info({ pipelinesDir: ctx.config.pipelinesDir, tickMs }, 'scheduler started');
+    const alerts = await startSchedulerAlerts(ctx, redis, alertSweepMs);
+    await firstSignal(ctx.logger);
+    await alerts?.stop();
+    await scheduler.stop();
+    await redis.quit();
+  } finally {
+    await endpoint?.close();
+  }
   return EXIT.ok;
 }
 

@@ -7,7 +7,7 @@ export async function validateCommand(options: GlobalOptions, io: CommandIo): Pr
   const ctx = commandContext(options, io);
   const pipelines = await loadPipelines(ctx.config.pipelinesDir);
   for (const { file, definition } of pipelines) {
-    const schedule = definition.schedule ? `${definition.schedule.cron} ${definition.schedule.timezone}` : 'no schedule';
+    const schedule = (definition.schedule ? `${definition.schedule.cron} ${definition.schedule.timezone}` : 'no schedule') + (definition.deadline ? `, deadline ${definition.deadline}` : '');
     ctx.out.write(`ok ${definition.id.padEnd(24)} ${definition.loads.length} load(s), ${schedule}  (${file})\n`);
   }
   ctx.out.write(`${pipelines.length} pipeline definition(s) valid\n`);

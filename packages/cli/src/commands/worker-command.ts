@@ -1,11 +1,13 @@
 import { createShutdownHandler, startWorker } from '@pipeline/worker';
-import type { QueueKind } from '@pipeline/runs';
+import { createMetricsRegistry, type QueueKind } from '@pipeline/runs';
 import { commandContext, type CommandIo, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { startMetricsEndpoint } from '../metrics-endpoint.js';
+import { metricsListen, type MetricsFlags } from '../metrics-options.js';
 import { openServiceRedis } from '../service-redis.js';
 import { UsageError } from '../usage-error.js';
 
-export interface WorkerCommandOptions extends GlobalOptions {
+export interface WorkerCommandOptions extends GlobalOptions, MetricsFlags {
   queues?: string;
   concurrency?: string;
   grace?: string;
@@ -41,15 +43,34 @@ export async function workerCommand(options: WorkerCommandOptions, io: CommandIo
   const lockDurationMs = parsePositive(options.lockDuration, '--lock-duration', 60) * 1000;
   const stalled = options.stalledInterval === undefined ? {} : { stalledIntervalMs: parsePositive(options.stalledInterval, '--stalled-interval', 30) * 1000 };
   const ctx = commandContext(options, io, 'info');
-  const redis = await openServiceRedis(ctx.config.redis.url, ctx.logger);
-  const worker = await startWorker({ config: ctx.config, redis, keyPrefix: ctx.config.redis.keyPrefix, queues, concurrency, logger: ctx.logger, lockDurationMs, ...stalled });
-  ctx.logger.info({ workerId: worker.workerId, queues, concurrency }, 'worker started');
-  await new Promise<void>((resolve) => {
-    const handler = createShutdownHandler(worker, { logger: ctx.logger, graceMs, onClosed: () => resolve() });
-    process.on('SIGTERM', handler);
-    process.on('SIGINT', handler);
-  });
-  await redis.quit();
+  const listen = metricsListen(options, ctx.config);
+  // The worker's own metrics only: the cluster gauges come from the scheduler and the server,
+  // not from every worker replica scraping Redis.
+  const metrics = listen ? createMetricsRegistry() : undefined;
+  const endpoint = listen && metrics ? await startMetricsEndpoint(metrics, { ...listen, logger: ctx.logger }) : undefined;
+  try {
+    const redis = await openServiceRedis(ctx.config.redis.url, ctx.logger);
+    const worker = await startWorker({
+      config: ctx.config,
+      redis,
+      keyPrefix: ctx.config.redis.keyPrefix,
+      queues,
+      concurrency,
+      logger: ctx.logger,
+      lockDurationMs,
+      ...stalled,
+      ...(metrics ? { metrics } : {}),
+    });
+    ctx.logger.info({ workerId: worker.workerId, queues, concurrency }, 'worker started');
+    await new Promise<void>((resolve) => {
+      const handler = createShutdownHandler(worker, { logger: ctx.logger, graceMs, onClosed: () => resolve() });
+      process.on('SIGTERM', handler);
+      process.on('SIGINT', handler);
+    });
+    await redis.quit();
+  } finally {
+    await endpoint?.close();
+  }
   // A Spark job handed back to the queue is still a child of this process: leave without it.
   setImmediate(() => process.exit(EXIT.ok));
   return EXIT.ok;

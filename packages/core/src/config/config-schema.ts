@@ -8,12 +8,26 @@ const warehouseKind = z.enum(['postgres', 'redshift-data'], {
 });
 const sparkRead = z.enum(['jdbc', 'redshift'], { message: 'one of jdbc (Spark\'s JDBC source), redshift (the Redshift connector EMR ships: UNLOAD to S3)' });
 const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'an s3://bucket/prefix URI');
+const httpUrl = z.string().refine(
+  (v) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  },
+  'an http:// or https:// URL',
+);
 const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'an IAM role ARN such as arn:aws:iam::123456789012:role/pipeline-copy');
 // The environment gives text; a file or a flag may give a boolean.
 const flag = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean('true or false'));
 const dialect = z.enum(['postgres', 'redshift'], { message: 'one of postgres, redshift' });
 const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 // The environment gives text; a file or a flag may give a number.
+const port = z.preprocess(
+  (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+  z.int('a port number').min(0, 'a port number from 0 to 65535').max(65535, 'a port number from 0 to 65535'),
+);
 const wholeDays = z.preprocess(
   (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
   z.int('a whole number of days').min(1, 'at least 1 day').max(3650, 'at most 3650 days'),
@@ -110,6 +124,10 @@ export const ConfigSchema = z.strictObject({
   logLevel,
   /** Finished runs older than this many days are removed from Redis by the scheduler. @defaultValue 30 */
   retentionDays: wholeDays,
+  /** Port of the worker's and the scheduler's `GET /metrics` (0: any free port); unset: not served. */
+  metricsPort: port.optional(),
+  /** Address the worker's and the scheduler's metrics listen on. @defaultValue "127.0.0.1" */
+  metricsHost: z.string().min(1),
   redis: z.strictObject({
     /** redis:// or rediss:// URL of the Redis that holds queues and run state. @defaultValue "redis://127.0.0.1:6379" */
     url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL'),
@@ -123,6 +141,15 @@ export const ConfigSchema = z.strictObject({
      */
     token: z.string().min(16, 'at least 16 characters').optional(),
   }),
+  alerts: z.strictObject({
+    /**
+     * Where `pipeline scheduler` POSTs alerts (a Slack incoming webhook or any receiver of the
+     * same JSON). A credential: whoever has it can post to the channel. Unset: no alerts.
+     */
+    webhookUrl: httpUrl.optional(),
+  }),
+  /** Public base URL of `pipeline serve`, for links to `/runs/<runId>` in alerts. */
+  dashboardUrl: httpUrl.optional(),
 }).superRefine((c, ctx) => {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const s3Temp = /^s3:\/\//.test(c.tempDir);
@@ -165,8 +192,12 @@ export interface ConfigInput {
   tempDir?: string;
   logLevel?: string;
   retentionDays?: number | string;
+  metricsPort?: number | string;
+  metricsHost?: string;
   redis?: Partial<Config['redis']>;
   api?: Partial<Config['api']>;
+  alerts?: Partial<Config['alerts']>;
+  dashboardUrl?: string;
 }
 
 export const DEFAULTS: Config = {
@@ -177,6 +208,8 @@ export const DEFAULTS: Config = {
   s3ForcePathStyle: false,
   logLevel: 'info',
   retentionDays: 30,
+  metricsHost: '127.0.0.1',
   redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'pipeline' },
   api: {},
+  alerts: {},
 };

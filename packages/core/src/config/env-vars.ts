@@ -32,4 +32,8 @@ export const ENV = {
   keyPrefix: 'PIPELINE_KEY_PREFIX',
   retentionDays: 'PIPELINE_RETENTION_DAYS',
   apiToken: 'PIPELINE_API_TOKEN',
+  alertWebhookUrl: 'PIPELINE_ALERT_WEBHOOK_URL',
+  dashboardUrl: 'PIPELINE_DASHBOARD_URL',
+  metricsPort: 'PIPELINE_METRICS_PORT',
+  metricsHost: 'PIPELINE_METRICS_HOST',
 } as const;

@@ -23,6 +23,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
     s3ForcePathStyle: env[ENV.s3ForcePathStyle],
     logLevel: env[ENV.logLevel],
     retentionDays: env[ENV.retentionDays],
+    metricsPort: env[ENV.metricsPort],
+    metricsHost: env[ENV.metricsHost],
     warehouse: compact({
       kind: env[ENV.warehouse] as Config['warehouse']['kind'] | undefined,
       url: env[ENV.warehouseUrl],
@@ -34,6 +36,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
     }),
     redis: compact({ url: env[ENV.redisUrl], keyPrefix: env[ENV.keyPrefix] }),
     api: compact({ token: env[ENV.apiToken] }),
+    alerts: compact({ webhookUrl: env[ENV.alertWebhookUrl] }),
+    dashboardUrl: env[ENV.dashboardUrl],
     compute: compact({
       kind: env[ENV.compute] as Config['compute']['kind'] | undefined,
       sparkSubmit: env[ENV.sparkSubmit],
@@ -72,11 +76,12 @@ function readFileLayer(file: string, explicit: boolean): ConfigInput {
 function layer(...inputs: ConfigInput[]): ConfigInput {
   const out: ConfigInput = {};
   for (const input of inputs) {
-    Object.assign(out, compact({ ...input, warehouse: undefined, compute: undefined, redis: undefined, api: undefined }));
+    Object.assign(out, compact({ ...input, warehouse: undefined, compute: undefined, redis: undefined, api: undefined, alerts: undefined }));
     out.warehouse = { ...out.warehouse, ...compact(input.warehouse ?? {}) };
     out.compute = { ...out.compute, ...compact(input.compute ?? {}) };
     out.redis = { ...out.redis, ...compact(input.redis ?? {}) };
     out.api = { ...out.api, ...compact(input.api ?? {}) };
+    out.alerts = { ...out.alerts, ...compact(input.alerts ?? {}) };
   }
   return out;
 }
@@ -100,5 +105,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; flags?: ConfigInp
   }
   // The API token is a credential: no log line may carry it, whoever logs it.
   if (result.data.api.token) registerSecret(result.data.api.token);
+  // A webhook URL is its own credential (Slack's carries the token in the path).
+  if (result.data.alerts.webhookUrl) registerSecret(result.data.alerts.webhookUrl);
   return result.data;
 }

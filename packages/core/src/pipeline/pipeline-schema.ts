@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDeadline } from './deadline.js';
 import { parseDuration } from './duration.js';
 import { cronFor } from '../schedule/intervals.js';
 
@@ -51,6 +52,10 @@ const cronExpression = z.string().superRefine((expr, ctx) => {
 
 const duration = z.string().refine((v) => parseDuration(v) !== undefined, {
   message: 'expected a duration such as "90m", "26h" or "2d"',
+});
+
+const deadline = z.string().refine((v) => parseDeadline(v) !== undefined, {
+  message: 'expected a duration from 1 minute to 30 days, such as "2h", "90m", "1h30m" or ISO-8601 "PT2H"',
 });
 
 const paramValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -169,6 +174,12 @@ export const PipelineSchema = z
     id: slug,
     description: z.string().optional(),
     schedule: ScheduleSchema.optional(),
+    /**
+     * How long a run has to succeed, counted from its interval end (when the schedule fires it)
+     * for scheduled runs, from the later of interval end and creation for backfill runs, and from
+     * creation for manual runs; past it, an active run raises a `deadline_missed` alert.
+     */
+    deadline: deadline.optional(),
     params: z.record(z.string(), paramValue).default({}),
     loads: z.array(LoadSchema).min(1, 'a pipeline needs at least one load'),
   })

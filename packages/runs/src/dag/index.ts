@@ -6,6 +6,7 @@ export { rollup, withRollup } from './rollup.js';
 export { applyPhaseSuccess } from './apply-phase-success.js';
 export { applyPhaseFailure, applyPhaseAttemptFailure } from './apply-phase-failure.js';
 export { applyPhasesQueued } from './apply-phases-queued.js';
+export { applyPhaseReleased } from './apply-phase-released.js';
 export { applyPhaseRunning, type RunningOptions } from './apply-phase-running.js';
 export { applyExternalId } from './apply-external-id.js';
 export { applyRunCancelled } from './apply-run-cancelled.js';

@@ -37,8 +37,8 @@ export interface PhaseStateEvent extends RunEventBase {
   /** The worker of the attempt that was abandoned, when `restarted`. */
   previousWorker?: string;
   restarted?: boolean;
-  /** Set when the phase failed (for good, or an attempt that will be retried). */
-  error?: { code: string; message: string };
+  /** Set when the phase failed (for good, or an attempt that will be retried); `checks` names the failed data checks. */
+  error?: { code: string; message: string; checks?: string[] };
 }
 
 export type RunEvent = RunStateEvent | PhaseStateEvent;
@@ -49,7 +49,7 @@ const MAX_EVENT_MESSAGE = 2_000;
 function errorOf(error: PhaseErrorInfo | undefined): PhaseStateEvent['error'] {
   if (!error) return undefined;
   const message = error.message.length > MAX_EVENT_MESSAGE ? `${error.message.slice(0, MAX_EVENT_MESSAGE)}…` : error.message;
-  return { code: error.code, message };
+  return { code: error.code, message, ...(error.checks ? { checks: error.checks.map((c) => c.name) } : {}) };
 }
 
 function phaseEvent(base: RunEventBase, before: PhaseRecord, after: PhaseRecord): PhaseStateEvent | undefined {

@@ -1,5 +1,5 @@
 export { isTerminalPhase, isTerminalRun, type PhaseState, type RunState, type Trigger } from './states.js';
-export type { PhaseErrorInfo, PhaseRecord } from './phase-record.js';
+export type { FailedCheckInfo, PhaseErrorInfo, PhaseRecord } from './phase-record.js';
 export type { RunRecord } from './run-record.js';
 export { toLoadRun } from './to-load-run.js';
 export { RUN_ID_PATTERN, assertRunId } from './run-id.js';

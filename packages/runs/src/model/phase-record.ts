@@ -10,6 +10,16 @@ export interface PhaseErrorInfo {
    * (reason, message, log file) and the job's S3 log folder.
    */
   details?: { reason?: string; message?: string; logFile?: string; logUri?: string };
+  /** The checks that failed, when the phase failed on its data checks (audit or validate). */
+  checks?: FailedCheckInfo[];
+}
+
+/** One failed data check, as the run page and alerts show it. */
+export interface FailedCheckInfo {
+  name: string;
+  /** The measured value: failing rows, a row count, an age in seconds. */
+  observed: number | string | null;
+  stage: 'staging' | 'final';
 }
 
 /** One phase of one load of a run. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SparkJobError, registerSecret } from '@pipeline/core';
+import { ChecksFailedError, SparkJobError, registerSecret } from '@pipeline/core';
 import { toPhaseError } from './to-phase-error.js';
 
 describe('toPhaseError', () => {
@@ -18,5 +18,13 @@ describe('toPhaseError', () => {
   it('leaves details out when there are none, and gives errors without a code E_INTERNAL', () => {
     expect(toPhaseError(new SparkJobError('boom'))).toEqual({ code: 'E_SPARK_JOB', message: 'boom' });
     expect(toPhaseError(new Error('bug'))).toEqual({ code: 'E_INTERNAL', message: 'bug' });
+  });
+
+  it('lists the failed data checks of a ChecksFailedError, without their sample rows', () => {
+    const err = new ChecksFailedError('staging', [
+      { name: 'not_null(id)', passed: false, observed: 2, sample: [{ id: null }], stage: 'staging' },
+      { name: 'row_count', passed: true, observed: 10, sample: [], stage: 'staging' },
+    ]);
+    expect(toPhaseError(err)).toMatchObject({ code: 'E_STAGING_CHECKS', checks: [{ name: 'not_null(id)', observed: 2, stage: 'staging' }] });
   });
 });

@@ -1,5 +1,5 @@
 import { redactText } from '@pipeline/core';
-import type { PhaseErrorInfo } from './phase-record.js';
+import type { FailedCheckInfo, PhaseErrorInfo } from './phase-record.js';
 
 function hasCode(err: unknown): err is { code: string; message: string } {
   return typeof err === 'object' && err !== null
@@ -15,7 +15,8 @@ function hasCode(err: unknown): err is { code: string; message: string } {
 export function toPhaseError(err: unknown): PhaseErrorInfo {
   if (hasCode(err)) {
     const details = detailsOf(err);
-    return { code: err.code, message: redactText(err.message), ...(details ? { details } : {}) };
+    const checks = failedChecksOf(err);
+    return { code: err.code, message: redactText(err.message), ...(details ? { details } : {}), ...(checks ? { checks } : {}) };
   }
   return { code: 'E_INTERNAL', message: redactText(err instanceof Error ? err.message : String(err)) };
 }
@@ -32,4 +33,18 @@ function detailsOf(err: object): PhaseErrorInfo['details'] {
     if (typeof value === 'string' && value.length > 0) out[field] = redactText(value);
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** The failed ones of an error's check `results` (ChecksFailedError), without their sample rows. */
+function failedChecksOf(err: object): FailedCheckInfo[] | undefined {
+  const results = (err as { results?: unknown }).results;
+  if (!Array.isArray(results)) return undefined;
+  const failed = results.flatMap((r: unknown): FailedCheckInfo[] => {
+    if (typeof r !== 'object' || r === null) return [];
+    const { name, passed, observed, stage } = r as Record<string, unknown>;
+    if (passed !== false || typeof name !== 'string' || (stage !== 'staging' && stage !== 'final')) return [];
+    const value = typeof observed === 'number' || typeof observed === 'string' ? observed : null;
+    return [{ name: redactText(name), observed: value, stage }];
+  });
+  return failed.length > 0 ? failed : undefined;
 }

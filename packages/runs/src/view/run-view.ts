@@ -12,6 +12,10 @@ export const phaseErrorViewSchema = z.object({
   code: z.string(),
   message: z.string(),
   details: z.object({ reason: z.string().optional(), message: z.string().optional(), logFile: z.string().optional(), logUri: z.string().optional() }).optional(),
+  checks: z
+    .array(z.object({ name: z.string(), observed: z.union([z.number(), z.string()]).nullable(), stage: z.enum(['staging', 'final']) }))
+    .optional()
+    .describe('The data checks that failed, when the phase failed on its checks'),
 });
 
 export const phaseViewSchema = z.object({

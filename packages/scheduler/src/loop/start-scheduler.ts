@@ -1,6 +1,8 @@
 import { DEFAULTS, type Config, type Logger } from '@pipeline/core';
-import { BackfillQueue, DefinitionSet, Orchestrator } from '@pipeline/runs';
+import { BackfillQueue, DefinitionSet, Orchestrator, registerClusterMetrics } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import { forEachLimit } from './for-each-limit.js';
 import { pruneExpiredRuns, type RetentionContext } from './prune-expired-runs.js';
 import { snapshotPipelines, tickPipeline, type PipelineTickResult, type TickContext } from './tick-pipeline.js';
@@ -26,6 +28,11 @@ export interface SchedulerOptions {
   concurrency?: number;
   /** Called after every tick, automatic or through `tick()`. */
   onTick?: (report: TickReport) => void;
+  /**
+   * Registry that gets the scheduler's metrics (ticks, tick time, runs created, lock contention)
+   * and the cluster gauges read from Redis on scrape. @defaultValue none: nothing is measured
+   */
+  metrics?: Registry;
 }
 
 export interface TickReport {
@@ -57,7 +64,9 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const keyPrefix = options.keyPrefix ?? 'pipeline';
   const definitions = new DefinitionSet(options.config.pipelinesDir, logger);
   const orchestrator = new Orchestrator({ redis, keyPrefix, logger, now });
-  const ctx: TickContext = { redis, keyPrefix, logger, leaseMs, orchestrator, backfills: new BackfillQueue(redis, keyPrefix) };
+  const metrics = options.metrics ? new SchedulerMetrics(options.metrics) : undefined;
+  if (options.metrics) registerClusterMetrics(options.metrics, { redis, keyPrefix, store: orchestrator.store, queue: (kind) => orchestrator.queue(kind), logger });
+  const ctx: TickContext = { redis, keyPrefix, logger, leaseMs, orchestrator, backfills: new BackfillQueue(redis, keyPrefix), ...(metrics ? { metrics } : {}) };
   const retention: RetentionContext = {
     redis,
     keyPrefix,
@@ -99,7 +108,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   let timer: NodeJS.Timeout | undefined;
 
   function tick(): Promise<TickReport> {
-    const next = chain.then(runTick);
+    const next = chain.then(metrics ? () => metrics.timeTick(runTick) : runTick);
     chain = next.catch(() => undefined);
     return next;
   }

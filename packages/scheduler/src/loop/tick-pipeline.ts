@@ -1,6 +1,7 @@
 import { withLogScope, type Logger, type PipelineDefinition } from '@pipeline/core';
 import { backfillKey, encodePendingBackfill, SCHEDULE_LAST_END_FIELD, type BackfillQueue, type Orchestrator } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
+import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import { dueIntervals } from '../plan/due-intervals.js';
 import { planTick, type PlannedRun } from '../plan/plan-tick.js';
 import { tickLockSteps, withLeaseLock } from './pipeline-lock.js';
@@ -25,12 +26,16 @@ export interface TickContext {
   backfills: BackfillQueue;
   logger: Logger;
   leaseMs: number;
+  metrics?: SchedulerMetrics;
 }
 
 async function act(ctx: TickContext, pipeline: PipelineDefinition, run: PlannedRun, result: PipelineTickResult, logger: Logger): Promise<void> {
   if (run.action === 'create') {
     const { created } = await ctx.orchestrator.createOrGetRun({ pipeline, trigger: run.trigger, interval: run.interval, runId: run.runId });
-    if (created) result.created.push(run.runId);
+    if (created) {
+      result.created.push(run.runId);
+      ctx.metrics?.runCreated(pipeline.id, run.trigger);
+    }
   } else {
     const existing = await ctx.orchestrator.store.get(run.runId);
     if (existing?.state === 'failed') {

@@ -41,7 +41,7 @@ export interface ServerFixture {
 }
 
 /** A server on a fresh key prefix, pipelines directory and temp dir, logging into memory. */
-export async function startServerFixture(options: { now?: () => Date; pipelineIds?: string[] } = {}): Promise<ServerFixture> {
+export async function startServerFixture(options: { now?: () => Date; pipelineIds?: string[]; withoutToken?: boolean; secureCookies?: boolean } = {}): Promise<ServerFixture> {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const keyPrefix = `server-test-${randomBytes(4).toString('hex')}`;
   const root = await mkdtemp(path.join(tmpdir(), 'server-test-'));
@@ -60,7 +60,15 @@ export async function startServerFixture(options: { now?: () => Date; pipelineId
     }),
   });
   const token = `tok-${randomBytes(16).toString('hex')}`;
-  const app = await buildServer({ config, redis, keyPrefix, logger, token, ...(options.now ? { now: options.now } : {}) });
+  const app = await buildServer({
+    config,
+    redis,
+    keyPrefix,
+    logger,
+    ...(options.withoutToken ? {} : { token }),
+    ...(options.secureCookies ? { secureCookies: true } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   return {
     app,
     redis,
