@@ -175,27 +175,39 @@ describe('orchestrator', () => {
     });
   });
 
-  it('gives the containers every setting the stacks determine', () => {
-    const task = Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0]!;
-    const names = (task['Properties'].ContainerDefinitions[0].Environment as { Name: string }[]).map((e) => e.Name).sort();
-    expect(names).toEqual(
-      [
-        'AWS_REGION',
-        'PIPELINE_CODE_URI',
-        'PIPELINE_COMPUTE',
-        'PIPELINE_COPY_ROLE_ARN',
-        'PIPELINE_EMR_CLUSTER_ID',
-        'PIPELINE_KEY_PREFIX',
-        'PIPELINE_LOG_LEVEL',
-        'PIPELINE_PIPELINES_DIR',
-        'PIPELINE_REDSHIFT_DATABASE',
-        'PIPELINE_REDSHIFT_WORKGROUP',
-        'PIPELINE_SECRET_ARN',
-        'PIPELINE_TEMP_DIR',
-        'PIPELINE_WAREHOUSE',
-        'REDIS_URL',
-      ].sort(),
-    );
+  const environmentOf = (container: string) => {
+    const task = Object.values(t.findResources('AWS::ECS::TaskDefinition')).find((r) => r['Properties'].ContainerDefinitions[0].Name === container)!;
+    return task['Properties'].ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[];
+  };
+
+  it('gives the containers every setting the stacks determine, and the scheduler the namespace it may publish to', () => {
+    const names = (container: string) => environmentOf(container).map((e) => e.Name).sort();
+    const shared = [
+      'AWS_REGION',
+      'PIPELINE_CODE_URI',
+      'PIPELINE_COMPUTE',
+      'PIPELINE_COPY_ROLE_ARN',
+      'PIPELINE_EMR_CLUSTER_ID',
+      'PIPELINE_KEY_PREFIX',
+      'PIPELINE_LOG_LEVEL',
+      'PIPELINE_PIPELINES_DIR',
+      'PIPELINE_REDSHIFT_DATABASE',
+      'PIPELINE_REDSHIFT_WORKGROUP',
+      'PIPELINE_SECRET_ARN',
+      'PIPELINE_TEMP_DIR',
+      'PIPELINE_WAREHOUSE',
+      'REDIS_URL',
+    ];
+    expect(names('worker')).toEqual([...shared].sort());
+    expect(names('scheduler')).toEqual([...shared, 'PIPELINE_CLOUDWATCH_NAMESPACE'].sort());
+  });
+
+  it('sets the scheduler’s namespace to the one its role may put metrics into and the alarms read', () => {
+    expect(environmentOf('scheduler').find((e) => e.Name === ENV.cloudwatchNamespace)?.Value).toBe('Pipeline');
+    t.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{ PolicyName: 'scheduler', PolicyDocument: { Statement: [Match.objectLike({ Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': 'Pipeline' } } })] } }],
+    });
+    defaults.templates.orchestrator!.hasOutput('PipelineCloudwatchNamespace', { Value: 'Pipeline', Description: 'PIPELINE_CLOUDWATCH_NAMESPACE' });
   });
 
   it('scales the workers between the minimum and maximum on the queue-depth metric', () => {
@@ -243,6 +255,7 @@ describe('outputs', () => {
         ENV.emrClusterId,
         ENV.redisUrl,
         ENV.keyPrefix,
+        ENV.cloudwatchNamespace,
       ].sort(),
     );
     expect(settingsOf(serverless)).toEqual(expect.arrayContaining([ENV.emrServerlessApplicationId, ENV.emrServerlessRoleArn, ENV.logUri]));

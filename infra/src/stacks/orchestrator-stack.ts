@@ -56,6 +56,8 @@ export class OrchestratorStack extends Stack {
     this.settings = {
       REDIS_URL: `rediss://${this.redis.attrPrimaryEndPointAddress}:${this.redis.attrPrimaryEndPointPort}`,
       PIPELINE_KEY_PREFIX: config.keyPrefix,
+      // The one namespace the scheduler role may put metrics into (schedulerPolicy), so the alarms below see the data.
+      PIPELINE_CLOUDWATCH_NAMESPACE: METRICS_NAMESPACE,
     };
     addSettingOutputs(this, this.settings);
 
@@ -65,12 +67,15 @@ export class OrchestratorStack extends Stack {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
+    // Only the scheduler publishes the queue-depth metric; the worker role may not put metrics.
+    const { PIPELINE_CLOUDWATCH_NAMESPACE: namespace, ...shared } = this.settings;
     const environment: Record<string, string> = {
       ...(props.settings as Record<string, string>),
-      ...(this.settings as Record<string, string>),
+      ...(shared as Record<string, string>),
       PIPELINE_PIPELINES_DIR: '/app/pipelines',
       PIPELINE_LOG_LEVEL: 'info',
     };
+    const environments = { scheduler: { ...environment, PIPELINE_CLOUDWATCH_NAMESPACE: namespace! }, worker: environment };
 
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
@@ -94,7 +99,7 @@ export class OrchestratorStack extends Stack {
       task.addContainer(kind, {
         image: this.image(config, kind),
         command,
-        environment,
+        environment: environments[kind],
         logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: kind }),
         // The worker hands Spark waits back and lets SQL phases finish on SIGTERM; Fargate allows at most 120 s.
         stopTimeout: Duration.seconds(120),

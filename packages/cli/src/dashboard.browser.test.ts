@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createLogger, DEFAULTS, type Config } from '@pipeline/core';
-import { Orchestrator } from '@pipeline/runs';
+import { createLogger } from '@pipeline/core';
 import { startServer, type RunningServer } from '@pipeline/server';
-import { getPostgresUrl, repoRoot, uniqueName } from '@pipeline/testing';
+import { repoRoot, uniqueName } from '@pipeline/testing';
 import { startWorker, type PipelineWorker } from '@pipeline/worker';
-import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliFixture, type CliFixture } from './test-support/cli-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);
@@ -17,7 +15,6 @@ const present = existsSync(CHROMIUM);
 const runBrowser = present || process.env.CI === 'true';
 if (!runBrowser) console.warn(`dashboard browser test skipped: ${CHROMIUM} is missing (apt-get install chromium); with CI=true it runs and fails instead`);
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SHOTS = path.join(repoRoot(), 'packages/cli/test-artifacts/dashboard');
 const HOSTILE = '<img src=x onerror="window.__xss=1">';
 
@@ -29,10 +26,8 @@ const HOSTILE = '<img src=x onerror="window.__xss=1">';
  * the dashboard and the path from a click to the queues and back, not Spark.
  */
 describe.runIf(runBrowser)('dashboard in a browser', () => {
-  const keyPrefix = uniqueName('dash').replace(/_/g, '-');
   const token = `tok-${uniqueName('dash')}-0123456789`;
-  let root: string;
-  let redis: Redis;
+  let f: CliFixture;
   let server: RunningServer;
   let worker: PipelineWorker;
   let browser: Browser;
@@ -41,24 +36,14 @@ describe.runIf(runBrowser)('dashboard in a browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), 'dashboard-'));
-    const pipelinesDir = path.join(root, 'pipelines');
-    await mkdir(pipelinesDir);
+    f = await createCliFixture('dashboard');
     await mkdir(SHOTS, { recursive: true });
-    await writeFile(
-      path.join(pipelinesDir, 'shop.yaml'),
+    await f.writePipeline(
+      'shop',
       `id: shop\ndescription: ${JSON.stringify(`orders ${HOSTILE}`)}\nschedule: { cron: "0 3 * * *", timezone: Europe/Berlin, maxActiveRuns: 3 }\nloads:\n  - id: orders\n    source: { table: public.orders_raw, incrementalColumn: updated_at }\n    target: { table: analytics.orders, key: [id] }\n`,
     );
-    const config: Config = {
-      ...DEFAULTS,
-      warehouse: { kind: 'postgres', url: await getPostgresUrl() },
-      pipelinesDir,
-      tempDir: path.join(root, 'tmp'),
-      logLevel: 'silent',
-      redis: { url: REDIS_URL, keyPrefix },
-    };
+    const { config, redis, keyPrefix } = f;
     const logger = createLogger({ level: 'silent' });
-    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     server = await startServer({ config, redis, keyPrefix, logger, token, host: '127.0.0.1', port: 0 });
     worker = await startWorker({
       config,
@@ -89,16 +74,7 @@ describe.runIf(runBrowser)('dashboard in a browser', () => {
     await browser?.close();
     await worker?.close({ force: true });
     await server?.close();
-    if (redis) {
-      const orchestrator = new Orchestrator({ redis, keyPrefix, logger: createLogger({ level: 'silent' }) });
-      await orchestrator.queue('spark').obliterate({ force: true });
-      await orchestrator.queue('sql').obliterate({ force: true });
-      await orchestrator.close();
-      const keys = await redis.keys(`{${keyPrefix}}*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
-    }
-    if (root) await rm(root, { recursive: true, force: true });
+    await f?.teardown();
   });
 
   it('signs in, triggers a run from the grid, follows it to success, and cancels a running one', async () => {

@@ -9,3 +9,5 @@ export { ALERT_KINDS, type Alert, type AlertKind } from './alerts/alert.js';
 export { alertPayload, alertFacts, ALERT_EVENT_TYPE, type AlertPayload } from './alerts/alert-payload.js';
 export { alertKeys, alertRedisKey } from './alerts/alert-key.js';
 export { runDeadline } from './alerts/run-deadline.js';
+export { startQueueDepthPublisher, type QueueDepthPublisher, type QueueDepthPublisherOptions, type PublishOutcome } from './metrics/cloudwatch-publisher.js';
+export { queueDepthData, QUEUE_DEPTH_METRIC } from './metrics/queue-depth-data.js';

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registeredRoutes } from './route-registry.js';
-import { startServerFixture, type ServerFixture } from './test-support/server-fixture.js';
+import { useServerFixture } from './test-support/server-fixture.js';
 
 const SAMPLE_PARAMS: Record<string, string> = { id: 'orders', runId: 'orders-manual-x', loadId: 'a', phase: 'extract-transform' };
 
@@ -9,11 +9,7 @@ function concrete(url: string): string {
 }
 
 describe('API authentication', () => {
-  let f: ServerFixture;
-  beforeAll(async () => {
-    f = await startServerFixture();
-  });
-  afterAll(async () => f.teardown());
+  const f = useServerFixture();
 
   it('answers 401 problem+json with WWW-Authenticate on every protected route, without a token and with a wrong one', async () => {
     // Dashboard pages and bull-board send browsers to the sign-in form instead: tested in dashboard-auth.int.test.ts.

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes } from './route-registry.js';
 import { DASHBOARD_CSP } from './ui/security-headers.js';
-import { startServerFixture, type ServerFixture } from './test-support/server-fixture.js';
+import { startServerFixture, useServerFixture, type ServerFixture } from './test-support/server-fixture.js';
 
 interface SignedIn {
   cookie: string;
@@ -26,11 +26,7 @@ async function signIn(f: ServerFixture, token = f.token): Promise<SignedIn> {
 }
 
 describe('dashboard sign-in', () => {
-  let f: ServerFixture;
-  beforeAll(async () => {
-    f = await startServerFixture();
-  });
-  afterAll(async () => f.teardown());
+  const f = useServerFixture();
 
   it('serves the sign-in form with the security headers', async () => {
     const res = await f.app.inject({ method: 'GET', url: '/login' });
@@ -144,13 +140,11 @@ describe('dashboard sign-in', () => {
 });
 
 describe('CSRF protection', () => {
-  let f: ServerFixture;
+  const f = useServerFixture();
   let s: SignedIn;
   beforeAll(async () => {
-    f = await startServerFixture();
     s = await signIn(f);
   });
-  afterAll(async () => f.teardown());
 
   const pause = (headers: Record<string, string>) => f.app.inject({ method: 'POST', url: '/api/v1/pipelines/orders/pause', headers });
 
@@ -185,11 +179,7 @@ describe('CSRF protection', () => {
 });
 
 describe('without a token (loopback only)', () => {
-  let f: ServerFixture;
-  beforeAll(async () => {
-    f = await startServerFixture({ withoutToken: true });
-  });
-  afterAll(async () => f.teardown());
+  const f = useServerFixture({ withoutToken: true });
 
   it('serves the dashboard without sign-in', async () => {
     expect((await f.app.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);

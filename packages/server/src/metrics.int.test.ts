@@ -1,15 +1,11 @@
 import { parsePipeline } from '@pipeline/core';
 import { Orchestrator } from '@pipeline/runs';
 import { parsePrometheusText } from '@pipeline/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineYaml, startServerFixture, type ServerFixture } from './test-support/server-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { pipelineYaml, useServerFixture } from './test-support/server-fixture.js';
 
 describe('GET /metrics', () => {
-  let f: ServerFixture;
-  beforeAll(async () => {
-    f = await startServerFixture();
-  });
-  afterAll(async () => f.teardown());
+  const f = useServerFixture();
 
   it('needs the bearer token like the API', async () => {
     const res = await f.app.inject({ method: 'GET', url: '/metrics' });

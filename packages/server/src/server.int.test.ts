@@ -1,17 +1,13 @@
 import { createLogger, DEFAULTS } from '@pipeline/core';
 import { freePort } from '@pipeline/testing';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildServer } from './build-server.js';
 import { startServer } from './start-server.js';
-import { startServerFixture, type ServerFixture } from './test-support/server-fixture.js';
+import { useServerFixture } from './test-support/server-fixture.js';
 
 describe('the served API', () => {
-  let f: ServerFixture;
-  beforeAll(async () => {
-    f = await startServerFixture();
-  });
-  afterAll(async () => f.teardown());
+  const f = useServerFixture();
 
   it('publishes an OpenAPI 3 document of every API route, with the bearer scheme and the run view', async () => {
     const doc = (await f.app.inject({ method: 'GET', url: '/openapi.json' })).json();

@@ -37,9 +37,11 @@ function timeline(run) {
   const prevEnd = new Map();
   const rows = run.phases.map((p) => {
     const track = el('div', { class: 'tl-track' });
-    // The phases of a load run one after another: a phase waits from the end of the one before it.
-    const waitFrom = prevEnd.get(p.loadId) ?? t0;
     const start = p.startedAt ? Date.parse(p.startedAt) : null;
+    // Waiting runs from when the phase was queued; a phase queued again after it started (a retry
+    // still waiting) falls back to the end of the load's phase before it.
+    const queued = p.queuedAt ? Date.parse(p.queuedAt) : null;
+    const waitFrom = queued !== null && (start === null || queued <= start) ? queued : (prevEnd.get(p.loadId) ?? t0);
     const end = p.endedAt ? Date.parse(p.endedAt) : p.state === 'running' ? t1 : null;
     if (start !== null && start > waitFrom) {
       const wait = el('div', { class: 'tl-wait', title: `waiting ${fmtDuration(start - waitFrom)}` });
@@ -59,7 +61,7 @@ function timeline(run) {
   return [
     el('div', { class: 'tl-axis' }, el('span', {}, fmtTime(new Date(t0).toISOString())), el('span', {}, fmtTime(new Date(t1).toISOString()))),
     ...rows,
-    el('ul', { class: 'legend' }, el('li', {}, el('span', { class: 'swatch wait' }), 'waiting (queued, or its upstream still running)')),
+    el('ul', { class: 'legend' }, el('li', {}, el('span', { class: 'swatch wait' }), 'waiting in the queue')),
   ];
 }
 

@@ -22,14 +22,28 @@ export async function schedulerCommand(options: SchedulerCommandOptions, io: Com
   const alertSweepMs = parseAlertSweep(options.alertSweep);
   const ctx = commandContext(options, io, 'info');
   const listen = metricsListen(options, ctx.config);
+  // Listening from the start: a SIGTERM that arrives while the scheduler starts up stops it
+  // cleanly once it is up, instead of killing it half-started.
+  const stopSignal = firstSignal(ctx.logger);
   const metrics = listen ? createMetricsRegistry() : undefined;
   const endpoint = listen && metrics ? await startMetricsEndpoint(metrics, { ...listen, logger: ctx.logger }) : undefined;
   try {
     const redis = await openServiceRedis(ctx.config.redis.url, ctx.logger);
-    const scheduler = startScheduler({ config: ctx.config, redis, keyPrefix: ctx.config.redis.keyPrefix, logger: ctx.logger, tickMs, ...(metrics ? { metrics } : {}) });
+    const namespace = ctx.config.metrics.cloudwatchNamespace;
+    if (!namespace) ctx.logger.info('queue depth not published to CloudWatch: set PIPELINE_CLOUDWATCH_NAMESPACE to publish it');
+    const cloudwatch = namespace ? { namespace, ...(ctx.config.region ? { region: ctx.config.region } : {}) } : undefined;
+    const scheduler = startScheduler({
+      config: ctx.config,
+      redis,
+      keyPrefix: ctx.config.redis.keyPrefix,
+      logger: ctx.logger,
+      tickMs,
+      ...(metrics ? { metrics } : {}),
+      ...(cloudwatch ? { cloudwatch } : {}),
+    });
     ctx.logger.info({ pipelinesDir: ctx.config.pipelinesDir, tickMs }, 'scheduler started');
     const alerts = await startSchedulerAlerts(ctx, redis, alertSweepMs);
-    await firstSignal(ctx.logger);
+    await stopSignal;
     await alerts?.stop();
     await scheduler.stop();
     await redis.quit();

@@ -26,11 +26,13 @@ export async function serveCommand(options: ServeCommandOptions, io: CommandIo):
   const ctx = commandContext(options, io, 'info');
   const token = ctx.config.api.token;
   assertServable(host, token);
+  // Listening from the start, so a SIGTERM during start-up closes the server cleanly once it is up.
+  const stopSignal = firstSignal(ctx.logger);
   const redis = await openServiceRedis(ctx.config.redis.url, ctx.logger);
   try {
     const server = await startServer({ config: ctx.config, redis, keyPrefix: ctx.config.redis.keyPrefix, logger: ctx.logger, host, port, ...(token ? { token } : {}) });
     ctx.out.write(`${server.url}\n`);
-    await firstSignal(ctx.logger);
+    await stopSignal;
     await server.close();
   } finally {
     await redis.quit();

@@ -28,6 +28,11 @@ const port = z.preprocess(
   (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
   z.int('a port number').min(0, 'a port number from 0 to 65535').max(65535, 'a port number from 0 to 65535'),
 );
+// PutMetricData takes printable ASCII, 1 to 255 characters; `AWS/` is reserved for AWS's own services.
+const cloudwatchNamespace = z
+  .string()
+  .regex(/^(?![:\s])[\x20-\x7e]{1,255}$/, 'a CloudWatch namespace: 1 to 255 printable ASCII characters, not starting with a space or ":"')
+  .refine((v) => !v.startsWith('AWS/'), 'a namespace of your own, such as Pipeline: names starting with AWS/ are reserved for AWS services');
 const wholeDays = z.preprocess(
   (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
   z.int('a whole number of days').min(1, 'at least 1 day').max(3650, 'at most 3650 days'),
@@ -128,6 +133,13 @@ export const ConfigSchema = z.strictObject({
   metricsPort: port.optional(),
   /** Address the worker's and the scheduler's metrics listen on. @defaultValue "127.0.0.1" */
   metricsHost: z.string().min(1),
+  metrics: z.strictObject({
+    /**
+     * CloudWatch namespace `pipeline scheduler` publishes the queue-depth metric to, which the
+     * Fargate workers scale on (infra/README.md). Unset: nothing is published.
+     */
+    cloudwatchNamespace: cloudwatchNamespace.optional(),
+  }),
   redis: z.strictObject({
     /** redis:// or rediss:// URL of the Redis that holds queues and run state. @defaultValue "redis://127.0.0.1:6379" */
     url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL'),
@@ -194,6 +206,7 @@ export interface ConfigInput {
   retentionDays?: number | string;
   metricsPort?: number | string;
   metricsHost?: string;
+  metrics?: Partial<Config['metrics']>;
   redis?: Partial<Config['redis']>;
   api?: Partial<Config['api']>;
   alerts?: Partial<Config['alerts']>;
@@ -209,6 +222,7 @@ export const DEFAULTS: Config = {
   logLevel: 'info',
   retentionDays: 30,
   metricsHost: '127.0.0.1',
+  metrics: {},
   redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'pipeline' },
   api: {},
   alerts: {},

@@ -36,4 +36,5 @@ export const ENV = {
   dashboardUrl: 'PIPELINE_DASHBOARD_URL',
   metricsPort: 'PIPELINE_METRICS_PORT',
   metricsHost: 'PIPELINE_METRICS_HOST',
+  cloudwatchNamespace: 'PIPELINE_CLOUDWATCH_NAMESPACE',
 } as const;

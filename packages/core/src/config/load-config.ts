@@ -25,6 +25,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
     retentionDays: env[ENV.retentionDays],
     metricsPort: env[ENV.metricsPort],
     metricsHost: env[ENV.metricsHost],
+    metrics: compact({ cloudwatchNamespace: env[ENV.cloudwatchNamespace] }),
     warehouse: compact({
       kind: env[ENV.warehouse] as Config['warehouse']['kind'] | undefined,
       url: env[ENV.warehouseUrl],
@@ -76,12 +77,13 @@ function readFileLayer(file: string, explicit: boolean): ConfigInput {
 function layer(...inputs: ConfigInput[]): ConfigInput {
   const out: ConfigInput = {};
   for (const input of inputs) {
-    Object.assign(out, compact({ ...input, warehouse: undefined, compute: undefined, redis: undefined, api: undefined, alerts: undefined }));
+    Object.assign(out, compact({ ...input, warehouse: undefined, compute: undefined, redis: undefined, api: undefined, alerts: undefined, metrics: undefined }));
     out.warehouse = { ...out.warehouse, ...compact(input.warehouse ?? {}) };
     out.compute = { ...out.compute, ...compact(input.compute ?? {}) };
     out.redis = { ...out.redis, ...compact(input.redis ?? {}) };
     out.api = { ...out.api, ...compact(input.api ?? {}) };
     out.alerts = { ...out.alerts, ...compact(input.alerts ?? {}) };
+    out.metrics = { ...out.metrics, ...compact(input.metrics ?? {}) };
   }
   return out;
 }

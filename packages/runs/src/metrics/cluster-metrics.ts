@@ -6,6 +6,12 @@ import { boundedRead } from './bounded-read.js';
 import { readClusterSnapshot, type ClusterSnapshot, type ClusterSource } from './cluster-snapshot.js';
 import { QUEUE_JOB_STATES } from './queue-figures.js';
 
+/**
+ * The read the cluster gauges share: the latest snapshot, or undefined when Redis failed or did
+ * not answer in time (counted and logged like a failed scrape).
+ */
+export type ClusterReader = () => Promise<ClusterSnapshot | undefined>;
+
 export interface ClusterMetricsOptions extends ClusterSource {
   /** How long a scrape waits for Redis; past it the gauges keep the last values read. @defaultValue 2000 */
   timeoutMs?: number;
@@ -21,9 +27,11 @@ const RUN_STATES = Object.keys({ queued: 0, running: 0, success: 0, failed: 0, c
  * deployment, not the process, so every replica reports the same figures: aggregate with max.
  * A scrape shares one read among the gauges and waits at most `timeoutMs`; when Redis does not
  * answer in time the gauges keep their last values, `pipeline_cluster_read_failures_total` counts
- * it and `pipeline_cluster_read_timestamp_seconds` stops moving.
+ * it and `pipeline_cluster_read_timestamp_seconds` stops moving. Returns that read, so that
+ * whatever else needs the figures (the CloudWatch queue-depth publisher) shares it instead of
+ * reading Redis again.
  */
-export function registerClusterMetrics(registry: Registry, options: ClusterMetricsOptions): void {
+export function registerClusterMetrics(registry: Registry, options: ClusterMetricsOptions): ClusterReader {
   const registers = [registry];
   const failures = new Counter({
     name: 'pipeline_cluster_read_failures_total',
@@ -34,7 +42,7 @@ export function registerClusterMetrics(registry: Registry, options: ClusterMetri
       await latest();
     },
   });
-  const latest: () => Promise<ClusterSnapshot | undefined> = boundedRead(() => readClusterSnapshot(options), {
+  const latest: ClusterReader = boundedRead(() => readClusterSnapshot(options), {
     timeoutMs: options.timeoutMs ?? 2000,
     // prom-client collects the gauges of one scrape at the same time: they share one read.
     freshMs: 1000,
@@ -97,4 +105,5 @@ export function registerClusterMetrics(registry: Registry, options: ClusterMetri
       for (const queue of QUEUE_KINDS) gauge.set({ queue }, snapshot.workers[queue]);
     }),
   });
+  return latest;
 }

@@ -1,24 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert } from './alert.js';
+import type { Alert, AlertKind } from './alert.js';
 import { alertKeys, alertRedisKey } from './alert-key.js';
 import { alertPayload } from './alert-payload.js';
 
-const checkFailed: Alert = {
-  kind: 'check_failed',
-  key: 'check_failed:orders.scheduled.20260101t000000z:1767312300000-0',
-  pipelineId: 'orders',
-  runId: 'orders.scheduled.20260101t000000z',
-  trigger: 'schedule',
-  state: 'failed',
-  intervalStart: '2026-01-01T00:00:00.000Z',
-  intervalEnd: '2026-01-02T00:00:00.000Z',
+const RUN_ID = 'orders.scheduled.20260101t000000z';
+
+/** An alert of `kind` about the scheduled run of orders for 2026-01-01, with only the run's facts unless `fields` add more. */
+function alert(kind: AlertKind, fields: Partial<Alert> = {}): Alert {
+  return {
+    kind,
+    key: `${kind}:${RUN_ID}:1767312300000-0`,
+    pipelineId: 'orders',
+    runId: RUN_ID,
+    trigger: 'schedule',
+    state: 'failed',
+    intervalStart: '2026-01-01T00:00:00.000Z',
+    intervalEnd: '2026-01-02T00:00:00.000Z',
+    at: '2026-01-02T00:05:00.000Z',
+    ...fields,
+  };
+}
+
+const checkFailed = alert('check_failed', {
   loadId: 'a',
   phase: 'audit',
   attempt: 1,
   error: { code: 'E_STAGING_CHECKS', message: '1 staging check(s) failed, nothing was published: custom_sql (observed 2; e.g. [{"v":"<b>&"}])' },
   checks: ['custom_sql'],
-  at: '2026-01-02T00:05:00.000Z',
-};
+});
 
 describe('alertPayload', () => {
   it('gives Slack a one-line text with a link, section blocks with fields, and the facts as metadata', () => {
@@ -66,17 +75,17 @@ describe('alertPayload', () => {
   });
 
   it('leaves the link out without a dashboard URL, and says "full refresh" without an interval', () => {
-    const payload = alertPayload({ ...checkFailed, kind: 'run_failed', loadId: undefined, phase: undefined, checks: undefined, error: undefined, attempt: undefined, intervalStart: null, intervalEnd: null });
+    const payload = alertPayload(alert('run_failed', { intervalStart: null, intervalEnd: null }));
     expect(payload.text).toBe('Run failed: pipeline orders, run orders.scheduled.20260101t000000z (full refresh): the run failed');
     expect(Object.values(payload.metadata.event_payload)).not.toContain(null);
     expect(payload.metadata.event_payload).not.toHaveProperty('url');
   });
 
   it('says which deadline was missed and which worker died', () => {
-    const deadline = alertPayload({ ...checkFailed, kind: 'deadline_missed', state: 'running', deadline: '2026-01-02T02:00:00.000Z', loadId: undefined, phase: undefined, checks: undefined, error: undefined });
+    const deadline = alertPayload(alert('deadline_missed', { state: 'running', deadline: '2026-01-02T02:00:00.000Z' }));
     expect(deadline.text).toContain('Deadline missed: pipeline orders, run orders.scheduled.20260101t000000z (2026-01-01 00:00Z → 2026-01-02 00:00Z): still running past its deadline 2026-01-02 02:00Z');
     expect(deadline.metadata.event_payload.deadline).toBe('2026-01-02T02:00:00.000Z');
-    const stalled = alertPayload({ ...checkFailed, kind: 'phase_stalled', state: 'running', phase: 'merge', worker: 'host-41', checks: undefined, error: undefined });
+    const stalled = alertPayload(alert('phase_stalled', { state: 'running', loadId: 'a', phase: 'merge', attempt: 1, worker: 'host-41' }));
     expect(stalled.text).toContain('Phase stalled: pipeline orders, run orders.scheduled.20260101t000000z (2026-01-01 00:00Z → 2026-01-02 00:00Z): worker host-41 died during attempt 1 in a/merge');
   });
 

@@ -1,7 +1,8 @@
 import { DEFAULTS, type Config, type Logger } from '@pipeline/core';
 import { BackfillQueue, DefinitionSet, Orchestrator, registerClusterMetrics } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { startQueueDepthPublisher, type QueueDepthPublisherOptions } from '../metrics/cloudwatch-publisher.js';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import { forEachLimit } from './for-each-limit.js';
 import { pruneExpiredRuns, type RetentionContext } from './prune-expired-runs.js';
@@ -33,6 +34,11 @@ export interface SchedulerOptions {
    * and the cluster gauges read from Redis on scrape. @defaultValue none: nothing is measured
    */
   metrics?: Registry;
+  /**
+   * Publishes the queue-depth metric to this CloudWatch namespace every `intervalMs`, from the
+   * same read as the cluster gauges; stopped with the scheduler. @defaultValue none: nothing is published
+   */
+  cloudwatch?: Pick<QueueDepthPublisherOptions, 'namespace' | 'region' | 'client' | 'intervalMs' | 'timeoutMs' | 'warnEveryMs'>;
 }
 
 export interface TickReport {
@@ -65,7 +71,12 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const definitions = new DefinitionSet(options.config.pipelinesDir, logger);
   const orchestrator = new Orchestrator({ redis, keyPrefix, logger, now });
   const metrics = options.metrics ? new SchedulerMetrics(options.metrics) : undefined;
-  if (options.metrics) registerClusterMetrics(options.metrics, { redis, keyPrefix, store: orchestrator.store, queue: (kind) => orchestrator.queue(kind), logger });
+  // Without a served registry the publisher still reads through the collector, into a registry nobody scrapes.
+  const cluster =
+    options.metrics || options.cloudwatch
+      ? registerClusterMetrics(options.metrics ?? new Registry(), { redis, keyPrefix, store: orchestrator.store, queue: (kind) => orchestrator.queue(kind), logger })
+      : undefined;
+  const publisher = options.cloudwatch && cluster ? startQueueDepthPublisher({ ...options.cloudwatch, keyPrefix, read: cluster, logger }) : undefined;
   const ctx: TickContext = { redis, keyPrefix, logger, leaseMs, orchestrator, backfills: new BackfillQueue(redis, keyPrefix), ...(metrics ? { metrics } : {}) };
   const retention: RetentionContext = {
     redis,
@@ -130,7 +141,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await chain;
+      await Promise.all([chain, publisher?.stop()]);
       await orchestrator.close();
       logger.info('scheduler stopped');
     },

@@ -7,6 +7,7 @@ import { createLogger, DEFAULTS, type Config, type Logger } from '@pipeline/core
 import { Orchestrator, RunStore } from '@pipeline/runs';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { buildServer } from '../build-server.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -40,8 +41,16 @@ export interface ServerFixture {
   teardown(): Promise<void>;
 }
 
+export interface ServerFixtureOptions {
+  now?: () => Date;
+  /** A definition (see `pipelineYaml`) is written for each. @defaultValue ['orders'] */
+  pipelineIds?: string[];
+  withoutToken?: boolean;
+  secureCookies?: boolean;
+}
+
 /** A server on a fresh key prefix, pipelines directory and temp dir, logging into memory. */
-export async function startServerFixture(options: { now?: () => Date; pipelineIds?: string[]; withoutToken?: boolean; secureCookies?: boolean } = {}): Promise<ServerFixture> {
+export async function startServerFixture(options: ServerFixtureOptions = {}): Promise<ServerFixture> {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const keyPrefix = `server-test-${randomBytes(4).toString('hex')}`;
   const root = await mkdtemp(path.join(tmpdir(), 'server-test-'));
@@ -93,5 +102,50 @@ export async function startServerFixture(options: { now?: () => Date; pipelineId
       await redis.quit();
       await rm(root, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One server for the tests of the enclosing `describe`: started in its `beforeAll`, torn down in
+ * its `afterAll`. The object returned reads through to that server, so it can be used in hooks
+ * registered after this call and in the tests.
+ */
+export function useServerFixture(options: ServerFixtureOptions = {}): ServerFixture {
+  let fixture: ServerFixture | undefined;
+  beforeAll(async () => {
+    fixture = await startServerFixture(options);
+  });
+  afterAll(async () => {
+    await fixture?.teardown();
+    fixture = undefined;
+  });
+  const current = (): ServerFixture => {
+    if (!fixture) throw new Error('The server fixture exists from the beforeAll of the describe that called useServerFixture to its afterAll: use it in tests and hooks, not while collecting tests.');
+    return fixture;
+  };
+  return {
+    get app() {
+      return current().app;
+    },
+    get redis() {
+      return current().redis;
+    },
+    get keyPrefix() {
+      return current().keyPrefix;
+    },
+    get config() {
+      return current().config;
+    },
+    get store() {
+      return current().store;
+    },
+    get token() {
+      return current().token;
+    },
+    get logger() {
+      return current().logger;
+    },
+    logText: () => current().logText(),
+    teardown: () => current().teardown(),
   };
 }
