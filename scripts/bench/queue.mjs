@@ -37,7 +37,8 @@ async function bareRoundTrips(redis, count) {
   const prefix = `{bench-bare-${randomBytes(3).toString('hex')}}`;
   const queue = new Queue('noop', { connection: redis, prefix });
   const waiting = new Map();
-  const worker = new Worker('noop', async () => null, { connection: redis.duplicate({ maxRetriesPerRequest: null }), prefix, concurrency: 1 });
+  const connection = redis.duplicate({ maxRetriesPerRequest: null });
+  const worker = new Worker('noop', async () => null, { connection, prefix, concurrency: 1 });
   worker.on('completed', (job) => waiting.get(job.id)?.());
   await worker.waitUntilReady();
   const samples = [];
@@ -49,6 +50,7 @@ async function bareRoundTrips(redis, count) {
     if (i >= 50) samples.push(performance.now() - t0);
   }
   await worker.close();
+  connection.disconnect();
   await queue.close();
   await dropPrefix(redis, prefix);
   return samples;
@@ -61,8 +63,9 @@ async function bareThroughput(redis, count, concurrency) {
   await queue.addBulk(Array.from({ length: count }, (_, i) => ({ name: 'noop', data: { i }, opts: { jobId: `t${i}`, removeOnComplete: true } })));
   let done = 0;
   const t0 = performance.now();
+  const connection = redis.duplicate({ maxRetriesPerRequest: null });
   const finished = new Promise((resolve) => {
-    const worker = new Worker('noop', async () => null, { connection: redis.duplicate({ maxRetriesPerRequest: null }), prefix, concurrency });
+    const worker = new Worker('noop', async () => null, { connection, prefix, concurrency });
     worker.on('completed', () => {
       if (++done === count) resolve(worker);
     });
@@ -70,6 +73,8 @@ async function bareThroughput(redis, count, concurrency) {
   const worker = await finished;
   const seconds = (performance.now() - t0) / 1000;
   await worker.close();
+  // The worker closes the connections it made, not the one it was given.
+  connection.disconnect();
   await queue.close();
   await dropPrefix(redis, prefix);
   return count / seconds;
@@ -165,28 +170,44 @@ function schedulerScale() {
   });
 }
 
-export async function run() {
+const PARTS = ['handoff', 'throughput', 'scheduler'];
+
+/** `npm run bench -- queue [handoff] [throughput] [scheduler]`: the parts named, or all of them. */
+export async function run(args = []) {
+  const unknown = args.filter((a) => !PARTS.includes(a));
+  if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(', ')} of the queue suite: choose from ${PARTS.join(', ')}`);
+  const parts = new Set(args.length > 0 ? args : PARTS);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   try {
     const info = await redis.info('server');
     emit({ bench: 'env', node: process.version, cpus: os.cpus().length, redis: /redis_version:(\S+)/.exec(info)?.[1] });
-    const bare = await bareRoundTrips(redis, HANDOFFS);
-    const hand = await handoffs(redis);
-    const bareP50 = percentile(bare, 50);
-    const bareP99 = percentile(bare, 99);
-    figure('queue.handoff_p50', { value: percentile(hand, 50), unit: 'ms', baseline: bareP50, target: 'value<=5 && ratio<=4', check: (v, r) => v <= 5 && r <= 4 });
-    figure('queue.handoff_p99', { value: percentile(hand, 99), unit: 'ms', baseline: bareP99, target: 'reported', check: () => true });
-
-    const concurrency = 8;
-    const bareRate = await bareThroughput(redis, THROUGHPUT_PHASES, concurrency);
-    const rate = await throughput(redis, concurrency);
-    figure('queue.throughput', { value: rate, unit: 'phases/s', baseline: bareRate, target: 'ratio>=0.25', check: (_v, r) => r >= 0.25 });
-
-    const scale = await schedulerScale();
-    figure('queue.scheduler_10k_rss', { value: scale.rssMb, unit: 'MB', target: 'value<=256', check: (v) => v <= 256 });
-    figure('queue.scheduler_10k_enqueue', { value: scale.enqueueSeconds, unit: 's', target: 'value<=2', check: (v) => v <= 2 });
-    emit({ bench: 'queue.scheduler_10k_load', value: scale.loadSeconds, unit: 's', runs: scale.runs });
+    if (parts.has('handoff')) await handoffFigures(redis);
+    if (parts.has('throughput')) await throughputFigures(redis);
+    if (parts.has('scheduler')) await schedulerFigures();
   } finally {
     redis.disconnect();
   }
+}
+
+async function handoffFigures(redis) {
+  const bare = await bareRoundTrips(redis, HANDOFFS);
+  const hand = await handoffs(redis);
+  const bareP50 = percentile(bare, 50);
+  const bareP99 = percentile(bare, 99);
+  figure('queue.handoff_p50', { value: percentile(hand, 50), unit: 'ms', baseline: bareP50, target: 'value<=5 && ratio<=4', check: (v, r) => v <= 5 && r <= 4 });
+  figure('queue.handoff_p99', { value: percentile(hand, 99), unit: 'ms', baseline: bareP99, target: 'reported', check: () => true });
+}
+
+async function throughputFigures(redis) {
+  const concurrency = 8;
+  const bareRate = await bareThroughput(redis, THROUGHPUT_PHASES, concurrency);
+  const rate = await throughput(redis, concurrency);
+  figure('queue.throughput', { value: rate, unit: 'phases/s', baseline: bareRate, target: 'ratio>=0.25', check: (_v, r) => r >= 0.25 });
+}
+
+async function schedulerFigures() {
+  const scale = await schedulerScale();
+  figure('queue.scheduler_10k_rss', { value: scale.rssMb, unit: 'MB', target: 'value<=256', check: (v) => v <= 256 });
+  figure('queue.scheduler_10k_enqueue', { value: scale.enqueueSeconds, unit: 's', target: 'value<=2', check: (v) => v <= 2 });
+  emit({ bench: 'queue.scheduler_10k_load', value: scale.loadSeconds, unit: 's', runs: scale.runs });
 }

@@ -145,7 +145,7 @@ describe('failure propagation', () => {
   it('rolls the run up to failed only once cleanup is done', () => {
     let r = succeed(newRecord(), 'e');
     r = applyPhaseFailure(applyPhasesQueued(r, [{ loadId: 'a', phase: 'extract-transform' }], NOW), 'a', 'extract-transform', ERR, NOW);
-    expect(r.state).toBe('queued');
+    expect(r.state).toBe('running');
     r = succeed(r, 'a', ['cleanup']);
     expect(r.state).toBe('failed');
     expect(r.endedAt).toBe(NOW.toISOString());
@@ -161,7 +161,7 @@ describe('failure propagation', () => {
     r = applyPhaseAttemptFailure(r, 'a', 'extract-transform', ERR, NOW);
     expect(stateOf(r, 'a', 'extract-transform')).toBe('queued');
     expect(stateOf(r, 'a', 'stage')).toBe('pending');
-    expect(r.state).toBe('queued');
+    expect(r.state).toBe('running');
   });
 });
 
@@ -174,7 +174,8 @@ describe('rollup', () => {
     expect(rollup(r)).toBe('running');
     expect(r.startedAt).toBe(NOW.toISOString());
     r = applyPhaseSuccess(r, 'a', 'extract-transform', {}, NOW);
-    expect(rollup(r)).toBe('queued');
+    // Between phases a started run stays running.
+    expect(rollup(r)).toBe('running');
     r = succeed(r, 'a', LOAD_PHASES.slice(1));
     expect(rollup(r)).toBe('success');
     expect(r.state).toBe('success');

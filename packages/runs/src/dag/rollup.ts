@@ -4,7 +4,8 @@ import type { RunState } from '../model/states.js';
 /**
  * The run's state from its phases. A cancelled run stays cancelled (only `retryRun` leaves
  * it); any phase running → running; all success → success; a failure with nothing left that
- * can run (pending, queued or running) → failed; else queued. Phases that can no longer run are
+ * can run (pending, queued or running) → failed; else running once it has started, queued
+ * before (and again after `retryRun`). Phases that can no longer run are
  * `upstream_failed` by then, so a pending phase after a failure is one that still will run
  * (cleanup of the failed load).
  */
@@ -16,6 +17,9 @@ export function rollup(record: RunRecord): RunState {
   const live = states.some((s) => s === 'pending' || s === 'queued');
   const failed = states.some((s) => s === 'failed' || s === 'upstream_failed' || s === 'cancelled');
   if (failed && !live) return 'failed';
+  // Between two phases a started run stays running: it does not flap back to queued at every
+  // hand-off (the runs-by-state gauge, the event stream and the dashboard would all flicker).
+  if (record.state === 'running') return 'running';
   return 'queued';
 }
 
