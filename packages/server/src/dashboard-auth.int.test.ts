@@ -153,7 +153,7 @@ describe('CSRF protection', () => {
     for (const headers of attempts) {
       const res = await pause({ cookie: s.cookie, ...headers });
       expect(res.statusCode, JSON.stringify(headers)).toBe(403);
-      expect(res.json()).toMatchObject({ status: 403, code: 'E_CSRF' });
+      expect(res.json()).toMatchObject({ status: 403, title: 'Forbidden', code: 'E_CSRF' });
     }
     expect(await f.redis.sismember(`{${f.keyPrefix}}:paused`, 'orders')).toBe(0);
   });

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 
 /** RFC 9457 problem details: the body of every error response. */
@@ -15,21 +16,9 @@ export type Problem = z.infer<typeof problemSchema>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
 export function problem(status: number, detail: string, instance: string, extra: { code?: string; errors?: Problem['errors'] } = {}): Problem {
   const type = extra.code ? `urn:pipeline:error:${extra.code}` : 'about:blank';
-  return { type, title: TITLES[status] ?? 'Error', status, detail, instance, ...extra };
+  return { type, title: STATUS_CODES[status] ?? 'Error', status, detail, instance, ...extra };
 }
 
 /** Error responses every route may give, for the OpenAPI document. */
