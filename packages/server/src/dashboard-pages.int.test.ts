@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareStreamIds } from './events/stream-id.js';
+import { compareStreamIds } from '@pipeline/runs';
 import { startServerFixture, type ServerFixture } from './test-support/server-fixture.js';
 
 const HOSTILE = `<script>alert(1)</script><img src=x onerror="alert(2)">'&`;

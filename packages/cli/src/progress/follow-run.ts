@@ -1,8 +1,7 @@
 import type { Redis } from 'ioredis';
-import { RunEventLog, RunNotFoundError, isTerminalRun, runKeys, toRunView, type PhaseStateEvent, type PhaseView, type RunEvent, type RunRecord, type StoredRunEvent } from '@pipeline/runs';
+import { RunEventLog, RunNotFoundError, RunStore, compareStreamIds, isTerminalRun, toRunView, type PhaseStateEvent, type PhaseView, type RunEvent, type RunRecord, type StoredRunEvent } from '@pipeline/runs';
 import type { PhaseChange } from './phase-change.js';
 import { primaryRows } from './progress-format.js';
-import { compareStreamIds } from './stream-id.js';
 
 export interface FollowRunOptions {
   /** The shared connection: record reads and the trim check. */
@@ -52,7 +51,8 @@ export async function followRun(options: FollowRunOptions): Promise<RunRecord | 
   const count = options.count ?? 500;
   const recheckMs = options.recheckMs ?? 5_000;
   const events = new RunEventLog(options.reader, options.keyPrefix);
-  const recordKey = runKeys(options.keyPrefix).run(runId);
+  const store = new RunStore(options.redis, { keyPrefix: options.keyPrefix });
+  const recordKey = store.keys.run(runId);
   const known = new Map<string, Known>(options.run.phases.map((p) => [phaseKey(p.loadId, p.phase), { state: p.state, attempts: p.attempts }]));
   let cursor = options.fromId;
   let checkedAt = Date.now();
@@ -65,7 +65,7 @@ export async function followRun(options: FollowRunOptions): Promise<RunRecord | 
     if (event.type === 'run') return isTerminalRun(event.to);
     let view: PhaseView | undefined;
     if (event.to === 'success' || event.to === 'failed') {
-      stored ??= new Map(toRunView(await requireRecord(options.redis, recordKey, runId)).phases.map((p) => [phaseKey(p.loadId, p.name), p]));
+      stored ??= new Map(toRunView(await store.require(runId)).phases.map((p) => [phaseKey(p.loadId, p.name), p]));
       view = stored.get(phaseKey(event.loadId, event.phase));
     }
     options.onChange(toChange(event, known, view));
@@ -156,12 +156,6 @@ function reconcile(record: RunRecord, known: Map<string, Known>, onChange: (chan
     known.set(key, { state: phase.state, attempts: phase.attempts, ...(startedAt !== undefined ? { startedAt } : {}) });
     onChange(change);
   });
-}
-
-async function requireRecord(redis: Redis, recordKey: string, runId: string): Promise<RunRecord> {
-  const json = await redis.get(recordKey);
-  if (json === null) throw new RunNotFoundError(runId);
-  return JSON.parse(json) as RunRecord;
 }
 
 /** The run record and the stream's newest id, read atomically. */

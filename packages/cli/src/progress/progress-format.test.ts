@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatElapsed, formatPlainLine, formatPlainOutcome, formatTimestamp, primaryRows } from './progress-format.js';
-import { compareStreamIds } from './stream-id.js';
+import { compareStreamIds } from '@pipeline/runs';
 
 const at = new Date('2026-11-24T11:20:03.456Z');
 

@@ -87,12 +87,19 @@ export function runEvents(previous: RunRecord | null, next: RunRecord, at: Date)
   const base: RunEventBase = { runId: next.runId, pipelineId: next.pipelineId, trigger: next.trigger, at: at.toISOString() };
   const events: RunEvent[] = [];
   if (previous) {
-    const before = new Map(previous.phases.map((p) => [`${p.loadId}\u0000${p.phase}`, p]));
-    for (const after of next.phases) {
-      const prior = before.get(`${after.loadId}\u0000${after.phase}`);
+    // Changes replace a phase in place, so the phase before is normally at the same index (and,
+    // when the change left it alone, the same object); it is looked up by key only otherwise.
+    let byKey: Map<string, PhaseRecord> | undefined;
+    next.phases.forEach((after, i) => {
+      let prior = previous.phases[i];
+      if (prior === after) return;
+      if (!prior || prior.loadId !== after.loadId || prior.phase !== after.phase) {
+        byKey ??= new Map(previous.phases.map((p) => [`${p.loadId}\u0000${p.phase}`, p]));
+        prior = byKey.get(`${after.loadId}\u0000${after.phase}`);
+      }
       const event = prior && phaseEvent(base, prior, after);
       if (event) events.push(event);
-    }
+    });
   }
   if (!previous || previous.state !== next.state) {
     events.push({ ...base, type: 'run', from: previous?.state ?? null, to: next.state, intervalStart: next.intervalStart, intervalEnd: next.intervalEnd });

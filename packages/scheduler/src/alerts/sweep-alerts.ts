@@ -20,10 +20,7 @@ async function activeRuns(ctx: SweepContext): Promise<RunRecord[]> {
   const counts = await ctx.store.countsByState();
   const pipelines = [...new Set(counts.filter((c) => !isTerminalRun(c.state)).map((c) => c.pipelineId))];
   const ids = (await Promise.all(pipelines.map((p) => ctx.store.activeRunIds(p)))).flat();
-  if (ids.length === 0) return [];
-  // Every key carries the deployment's hash tag: one MGET, on Redis Cluster too.
-  const jsons = await ctx.redis.mget(ids.map((id) => ctx.store.keys.run(id)));
-  return jsons.flatMap((json) => (json === null ? [] : [JSON.parse(json) as RunRecord])).filter((r) => !isTerminalRun(r.state));
+  return (await ctx.store.getMany(ids)).filter((r) => !isTerminalRun(r.state));
 }
 
 /** The workers, among `ids`, whose heartbeat key exists. */

@@ -1,7 +1,6 @@
 import type { Logger } from '@pipeline/core';
-import { RunEventLog, type StoredRunEvent } from '@pipeline/runs';
+import { RunEventLog, compareStreamIds, type StoredRunEvent } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
-import { compareStreamIds } from './stream-id.js';
 
 /** One listener of the hub: an event stream response. */
 export interface EventSink {

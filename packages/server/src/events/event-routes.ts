@@ -1,8 +1,7 @@
-import type { StoredRunEvent } from '@pipeline/runs';
+import { isStreamId, type StoredRunEvent } from '@pipeline/runs';
 import type { FastifyPluginAsync } from 'fastify';
 import { RAW_SECURITY_HEADERS } from '../ui/security-headers.js';
 import type { RunEventHub } from './event-hub.js';
-import { isStreamId } from './stream-id.js';
 
 /** Comment lines keep proxies and browsers from timing out an idle stream. @defaultValue 15 s */
 export const HEARTBEAT_MS = 15_000;
