@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { postgresDialect } from '@pipeline/sql';
 import { PostgresWarehouse } from './postgres-warehouse.js';
 import { WarehouseError } from './warehouse-error.js';
@@ -90,11 +90,19 @@ describe('PostgresWarehouse', () => {
   it('cancels a running statement on the server when aborted', async () => {
     const controller = new AbortController();
     const started = Date.now();
-    const running = warehouse.query(s('SELECT pg_sleep(30)'), { signal: controller.signal });
+    // A comment of its own, so that no other test's statement is counted.
+    const sql = `SELECT pg_sleep(30) /* cancel-${randomBytes(4).toString('hex')} */`;
+    const running = warehouse.query(s(sql), { signal: controller.signal });
     setTimeout(() => controller.abort(), 300);
     await expect(running).rejects.toMatchObject({ cancelled: true });
     expect(Date.now() - started).toBeLessThan(10_000);
-    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'`);
-    expect(rows[0].n).toBe(0);
+    // pg_stat_activity reports the backend's state a moment after the client saw the cancel.
+    await vi.waitFor(
+      async () => {
+        const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1 AND state = 'active'`, [sql]);
+        expect(rows[0].n).toBe(0);
+      },
+      { timeout: 5_000, interval: 100 },
+    );
   });
 });
