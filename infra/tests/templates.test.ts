@@ -190,6 +190,7 @@ describe('orchestrator', () => {
       'PIPELINE_EMR_CLUSTER_ID',
       'PIPELINE_KEY_PREFIX',
       'PIPELINE_LOG_LEVEL',
+      'PIPELINE_METRICS_PORT',
       'PIPELINE_PIPELINES_DIR',
       'PIPELINE_REDSHIFT_DATABASE',
       'PIPELINE_REDSHIFT_WORKGROUP',
@@ -200,6 +201,20 @@ describe('orchestrator', () => {
     ];
     expect(names('worker')).toEqual([...shared].sort());
     expect(names('scheduler')).toEqual([...shared, 'PIPELINE_CLOUDWATCH_NAMESPACE'].sort());
+  });
+
+  it('checks both services through their own /healthz, on the port their environment sets', () => {
+    for (const container of ['scheduler', 'worker']) {
+      expect(environmentOf(container).find((e) => e.Name === 'PIPELINE_METRICS_PORT')?.Value).toBe('9464');
+      t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+        ContainerDefinitions: [
+          Match.objectLike({
+            Name: container,
+            HealthCheck: { Command: ['CMD', 'node', '/app/packages/cli/bin/healthcheck.js'], Interval: 30, Timeout: 5, Retries: 3, StartPeriod: 60 },
+          }),
+        ],
+      });
+    }
   });
 
   it('sets the scheduler’s namespace to the one its role may put metrics into and the alarms read', () => {

@@ -9,6 +9,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { ENV } from '@pipeline/core';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from '../config/infra-config.js';
 import type { BucketLayout } from '../iam/bucket-layout.js';
@@ -19,6 +20,8 @@ import type { NetworkStack } from './network-stack.js';
 import type { WarehouseRef } from './warehouse-stack.js';
 
 /** The repository root: the Docker build context of the images. */
+/** Port of the services' /metrics and /healthz inside the container. */
+const HEALTH_PORT = 9464;
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The queue-depth metric the scheduler publishes and the workers scale on (infra/README.md). */
@@ -74,6 +77,8 @@ export class OrchestratorStack extends Stack {
       ...(shared as Record<string, string>),
       PIPELINE_PIPELINES_DIR: '/app/pipelines',
       PIPELINE_LOG_LEVEL: 'info',
+      // On loopback (the default host): only the container's own health check asks it.
+      [ENV.metricsPort]: String(HEALTH_PORT),
     };
     const environments = { scheduler: { ...environment, PIPELINE_CLOUDWATCH_NAMESPACE: namespace! }, worker: environment };
 
@@ -103,6 +108,15 @@ export class OrchestratorStack extends Stack {
         logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: kind }),
         // The worker hands Spark waits back and lets SQL phases finish on SIGTERM; Fargate allows at most 120 s.
         stopTimeout: Duration.seconds(120),
+        // GET /healthz of the service itself: a process that stops answering, or a scheduler whose
+        // ticks stopped ending, is replaced. A Redis outage alone does not fail it.
+        healthCheck: {
+          command: ['CMD', 'node', '/app/packages/cli/bin/healthcheck.js'],
+          interval: Duration.seconds(30),
+          timeout: Duration.seconds(5),
+          retries: 3,
+          startPeriod: Duration.seconds(60),
+        },
       });
       return new ecs.FargateService(this, `${kind}Service`, {
         cluster: this.cluster,

@@ -1,9 +1,25 @@
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { parsePipeline } from '@pipeline/core';
 import type { RunRecord } from '@pipeline/runs';
 import { freePort, parsePrometheusText } from '@pipeline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCliFixture, type CliFixture } from './test-support/cli-fixture.js';
+
+const HEALTHCHECK = fileURLToPath(new URL('../bin/healthcheck.js', import.meta.url));
+
+/** Runs the container health check script as Docker would, against a service on `port`. */
+function healthcheck(port: number | undefined): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
+    if (port !== undefined) env.PIPELINE_METRICS_PORT = String(port);
+    execFile(process.execPath, [HEALTHCHECK], { env }, (err, out, errText) => {
+      if (err && typeof err.code !== 'number') reject(err);
+      else resolve({ code: err ? (err.code as number) : 0, out, err: errText });
+    });
+  });
+}
 
 describe('pipeline worker --metrics-port', () => {
   let f: CliFixture;
@@ -64,9 +80,34 @@ describe('pipeline worker --metrics-port', () => {
     expect((await fetch(`${base}/`)).status).toBe(404);
     expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(404);
 
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', redis: 'ready', running: 0 });
+    expect(await healthcheck(port)).toMatchObject({ code: 0, out: expect.stringContaining('"status":"ok"') });
+
     worker.child.kill('SIGTERM');
     expect((await worker.exited).code, worker.stderr()).toBe(0);
+    expect(await healthcheck(port)).toMatchObject({ code: 1, err: expect.stringContaining(`no answer from http://127.0.0.1:${port}/healthz`) });
   }, 60_000);
+
+  it('answers /healthz for the scheduler once it ticks, and the health check passes', async () => {
+    const port = await freePort();
+    const scheduler = f.spawnCli(['scheduler', '--tick', '0.2', '--metrics-port', String(port)]);
+    try {
+      await scheduler.waitFor(/"msg":"scheduler started"/, { stream: 'stderr' });
+      let body: { status?: string; lastTickAt?: string } = {};
+      await expect.poll(async () => (body = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as typeof body).lastTickAt, { timeout: 10_000 }).toBeDefined();
+      expect(body.status).toBe('ok');
+      expect(await healthcheck(port)).toMatchObject({ code: 0 });
+    } finally {
+      scheduler.child.kill('SIGTERM');
+      await scheduler.exited;
+    }
+  }, 30_000);
+
+  it('fails the health check when no port is configured, saying what to set', async () => {
+    expect(await healthcheck(undefined)).toMatchObject({ code: 1, err: expect.stringContaining('set PIPELINE_METRICS_PORT') });
+  });
 
   it.each([
     [['--metrics-port', 'http'], {}, /--metrics-port "http" must be a port number/],

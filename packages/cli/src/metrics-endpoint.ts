@@ -7,11 +7,19 @@ export interface MetricsSource {
   metrics(): Promise<string>;
 }
 
+/** What `GET /healthz` answers: 200 when `status` is `ok`, else 503; the whole object is the body. */
+export interface ServiceHealth {
+  status: string;
+  [detail: string]: unknown;
+}
+
 export interface MetricsEndpointOptions {
   host: string;
   /** 0 takes any free port (the log line says which). */
   port: number;
   logger: Logger;
+  /** The service's health, asked on every `GET /healthz`. @defaultValue always ok: the process answers */
+  health?: () => ServiceHealth;
 }
 
 export interface MetricsEndpoint {
@@ -21,9 +29,11 @@ export interface MetricsEndpoint {
 }
 
 /**
- * Serves `GET /metrics` (and HEAD) from a plain node:http server, and 404 for anything else; the
- * worker and the scheduler have no HTTP server of their own to hang it on. No authentication:
- * the figures carry no secret (pipeline ids, counts, timings), and it listens on loopback unless
+ * Serves `GET /metrics` (and HEAD) and `GET /healthz` from a plain node:http server, and 404 for
+ * anything else; the worker and the scheduler have no HTTP server of their own to hang them on.
+ * `/healthz` is what the container health check (bin/healthcheck.js) asks: a process that stopped
+ * answering, or a service that reports itself unwell, gets replaced. No authentication: neither
+ * carries a secret (pipeline ids, counts, timings, states), and it listens on loopback unless
  * told otherwise. Resolves once listening; rejects with `E_METRICS_LISTEN` when the address
  * cannot be bound, before the service starts.
  */
@@ -31,8 +41,14 @@ export async function startMetricsEndpoint(source: MetricsSource, options: Metri
   const { logger } = options;
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: GET /metrics\n');
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    if (path === '/healthz' && read) {
+      const health = options.health?.() ?? { status: 'ok' };
+      res.writeHead(health.status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : `${JSON.stringify(health)}\n`);
+      return;
+    }
+    if (path !== '/metrics' || !read) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: GET /metrics or /healthz\n');
       return;
     }
     source.metrics().then(

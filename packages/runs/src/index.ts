@@ -12,3 +12,4 @@ export { Orchestrator, type OrchestratorOptions, type CreateRunRequest, type Fai
 export * from './events/index.js';
 export * from './workers/index.js';
 export * from './metrics/index.js';
+export * from './concurrency/index.js';

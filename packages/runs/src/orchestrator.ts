@@ -1,4 +1,4 @@
-import { manualRunId, planLoads, withLogScope, type LoadPhase, type Logger, type PipelineRunRequest } from '@pipeline/core';
+import { manualRunId, planLoads, type LoadPhase, type Logger, type PipelineRunRequest } from '@pipeline/core';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { jobOptions } from './catalog/job-options.js';
@@ -49,6 +49,11 @@ export interface MarkRunningOptions extends GenerationOption {
   worker: string;
   /** BullMQ's attempt number, for the log. */
   attempt: number;
+}
+
+/** The fields that tie a log line to its run (passed per line: a child logger per call costs more than the line). */
+function scopeOf(record: RunRecord): { runId: string; pipelineId: string } {
+  return { runId: record.runId, pipelineId: record.pipelineId };
 }
 
 /**
@@ -105,7 +110,7 @@ export class Orchestrator {
     if (!(await this.store.create(record))) {
       return { record: await this.enqueueQueued(await this.store.require(runId)), created: false };
     }
-    this.runLogger(record).info({ trigger: record.trigger, intervalStart: record.intervalStart }, 'run created');
+    this.logger.info({ ...scopeOf(record), trigger: record.trigger, intervalStart: record.intervalStart }, 'run created');
     return { record: await this.enqueueQueued(record), created: true };
   }
 
@@ -117,7 +122,7 @@ export class Orchestrator {
    */
   async completePhase(runId: string, loadId: string, phase: LoadPhase, result: unknown, options: GenerationOption = {}): Promise<RunRecord> {
     const record = await this.store.update(runId, (r) => this.queueReady(applyPhaseSuccess(r, loadId, phase, result, this.now(), options)));
-    this.runLogger(record).info({ loadId, phase, runState: record.state }, 'phase succeeded');
+    this.logger.info({ ...scopeOf(record), loadId, phase, runState: record.state }, 'phase succeeded');
     return this.enqueueQueued(record);
   }
 
@@ -131,14 +136,14 @@ export class Orchestrator {
     const record = await this.store.update(runId, (r) =>
       options.final ? this.queueReady(applyPhaseFailure(r, loadId, phase, info, now, options)) : applyPhaseAttemptFailure(r, loadId, phase, info, now, options),
     );
-    this.runLogger(record).warn({ loadId, phase, final: options.final, code: info.code, runState: record.state }, options.final ? 'phase failed' : 'phase attempt failed');
+    this.logger.warn({ ...scopeOf(record), loadId, phase, final: options.final, code: info.code, runState: record.state }, options.final ? 'phase failed' : 'phase attempt failed');
     return this.enqueueQueued(record);
   }
 
   /** A worker starts an attempt. Throws PhaseTransitionError when the phase must not run (cancelled, finished, stale). */
   async markRunning(runId: string, loadId: string, phase: LoadPhase, options: MarkRunningOptions): Promise<RunRecord> {
     const record = await this.store.update(runId, (r) => applyPhaseRunning(r, loadId, phase, options, this.now()));
-    this.runLogger(record).info({ loadId, phase, worker: options.worker, attempt: options.attempt }, 'phase running');
+    this.logger.info({ ...scopeOf(record), loadId, phase, worker: options.worker, attempt: options.attempt }, 'phase running');
     return record;
   }
 
@@ -148,14 +153,14 @@ export class Orchestrator {
    */
   async releasePhase(runId: string, loadId: string, phase: LoadPhase, options: GenerationOption = {}): Promise<RunRecord> {
     const record = await this.store.update(runId, (r) => applyPhaseReleased(r, loadId, phase, this.now(), options));
-    this.runLogger(record).info({ loadId, phase }, 'phase handed back to the queue');
+    this.logger.info({ ...scopeOf(record), loadId, phase }, 'phase handed back to the queue');
     return record;
   }
 
   /** Stores the external job's id; the worker calls it BEFORE waiting, so a retry can reconnect. */
   async setExternalId(runId: string, loadId: string, phase: LoadPhase, externalId: string, options: GenerationOption = {}): Promise<RunRecord> {
     const record = await this.store.update(runId, (r) => applyExternalId(r, loadId, phase, externalId, options));
-    this.runLogger(record).info({ loadId, phase, externalId }, 'external job recorded');
+    this.logger.info({ ...scopeOf(record), loadId, phase, externalId }, 'external job recorded');
     return record;
   }
 
@@ -171,14 +176,14 @@ export class Orchestrator {
     const cancelled = record.phases.filter((p) => p.state === 'cancelled');
     await Promise.all(cancelled.map((p) => this.queues[queueForPhase(p.phase)].remove(jobId({ runId, loadId: p.loadId, phase: p.phase, generation: p.generation }))));
     await this.redis.publish(cancelChannel(this.keyPrefix), runId);
-    this.runLogger(record).info({ phases: cancelled.length }, 'run cancelled');
+    this.logger.info({ ...scopeOf(record), phases: cancelled.length }, 'run cancelled');
     return this.enqueueQueued(record);
   }
 
   /** Retries a failed or cancelled run (see `applyRetry` for what runs again) and enqueues what is ready. */
   async retryRun(runId: string): Promise<RunRecord> {
     const record = await this.store.update(runId, (r) => this.queueReady(applyRetry(r, this.now())));
-    this.runLogger(record).info('run retried');
+    this.logger.info(scopeOf(record), 'run retried');
     return this.enqueueQueued(record);
   }
 
@@ -237,7 +242,4 @@ export class Orchestrator {
     return record;
   }
 
-  private runLogger(record: RunRecord): Logger {
-    return withLogScope(this.logger, { runId: record.runId, pipelineId: record.pipelineId });
-  }
 }

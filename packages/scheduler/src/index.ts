@@ -1,4 +1,4 @@
-export { startScheduler, type Scheduler, type SchedulerOptions, type TickReport } from './loop/start-scheduler.js';
+export { startScheduler, type Scheduler, type SchedulerHealth, type SchedulerOptions, type TickReport } from './loop/start-scheduler.js';
 export type { PipelineTickResult } from './loop/tick-pipeline.js';
 export { schedulerKeys, retentionGuardKey } from './loop/scheduler-keys.js';
 export { pruneExpiredRuns, RETENTION_EVERY_SECONDS, type RetentionContext } from './loop/prune-expired-runs.js';

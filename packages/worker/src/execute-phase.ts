@@ -7,6 +7,10 @@ import type { RunningPhase } from './running-phases.js';
  * own signal, and after the attempt's time limit, which becomes a retryable PhaseTimeoutError.
  * Stops waiting, without aborting the work, when the entry is released: the external job goes
  * on and the next attempt reconnects to it.
+ *
+ * The time limit is a timer cleared when the attempt ends (limits run to hours, and a worker
+ * runs thousands of phases an hour), and the signals are joined by listeners removed at the end,
+ * so nothing of a finished attempt outlives it.
  */
 export async function executePhase<T>(
   entry: RunningPhase,
@@ -14,18 +18,35 @@ export async function executePhase<T>(
   limits: { timeoutMs: number; jobSignal: AbortSignal | undefined },
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const timeout = AbortSignal.timeout(limits.timeoutMs);
-  const signal = AbortSignal.any([entry.signal, timeout, ...(limits.jobSignal ? [limits.jobSignal] : [])]);
-  const running = work(signal);
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new PhaseTimeoutError(phase, limits.timeoutMs));
+  }, limits.timeoutMs);
+  const sources = [entry.signal, ...(limits.jobSignal ? [limits.jobSignal] : [])];
+  const forward = (event: Event) => controller.abort((event.target as AbortSignal).reason);
+  for (const source of sources) {
+    if (source.aborted) controller.abort(source.reason);
+    else source.addEventListener('abort', forward, { once: true });
+  }
+  let onRelease: (() => void) | undefined;
+  const released = new Promise<never>((_, reject) => {
+    onRelease = () => reject(new Error('released to another worker'));
+    entry.released.addEventListener('abort', onRelease, { once: true });
+  });
+  const running = work(controller.signal);
   // After a release nobody awaits the work any more; its outcome is the next attempt's to find.
   running.catch(() => undefined);
-  const released = new Promise<never>((_, reject) => {
-    entry.released.addEventListener('abort', () => reject(new Error('released to another worker')), { once: true });
-  });
+  released.catch(() => undefined);
   try {
     return await Promise.race([running, released]);
   } catch (err) {
-    if (timeout.aborted && !entry.signal.aborted) throw new PhaseTimeoutError(phase, limits.timeoutMs, { cause: err });
+    if (timedOut && !entry.signal.aborted) throw new PhaseTimeoutError(phase, limits.timeoutMs, { cause: err });
     throw err;
+  } finally {
+    clearTimeout(timer);
+    for (const source of sources) source.removeEventListener('abort', forward);
+    entry.released.removeEventListener('abort', onRelease!);
   }
 }

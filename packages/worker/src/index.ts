@@ -1,4 +1,4 @@
-export { startWorker, type StartWorkerOptions, type PipelineWorker, type CloseOptions } from './start-worker.js';
+export { startWorker, type StartWorkerOptions, type PipelineWorker, type WorkerHealth, type CloseOptions } from './start-worker.js';
 export { createShutdownHandler, type ShutdownOptions } from './shutdown.js';
 export type { PhaseOutcome } from './process-phase.js';
 export { listWorkers, workerKey, type WorkerInfo } from '@pipeline/runs';

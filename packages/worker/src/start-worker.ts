@@ -52,12 +52,23 @@ export interface CloseOptions {
   force?: boolean;
 }
 
+/** Whether the worker is alive, for a container health check. */
+export interface WorkerHealth {
+  /** `stopping` once `close()` was called. */
+  status: 'ok' | 'stopping';
+  /** The state of its Redis connection (`ready`, `reconnecting`…): reported, not judged, since a Redis outage is not cured by replacing the worker. */
+  redis: string;
+  /** Phases running in this process. */
+  running: number;
+}
+
 export interface PipelineWorker {
   readonly workerId: string;
   /** One BullMQ worker per queue, for events (`completed`, `failed`…). */
   readonly workers: ReadonlyMap<QueueKind, Worker<unknown, PhaseOutcome>>;
   /** BullMQ job ids of the phases running in this process. */
   running(): string[];
+  health(): WorkerHealth;
   /**
    * Stops taking jobs, hands Spark waits back at once, lets SQL phases finish within the grace
    * period, then closes every connection it opened. Calling it again with `force` stops the rest.
@@ -146,6 +157,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Pipeline
     workerId,
     workers,
     running: () => running.list().map((p) => p.jobId),
+    health: () => ({ status: status === 'running' ? 'ok' : 'stopping', redis: options.redis.status, running: running.list().length }),
     close: async ({ graceMs = 30_000, force = false }: CloseOptions = {}) => {
       status = 'stopping';
       // Spark jobs run outside this process; waiting on them is all the worker does, so it stops waiting.

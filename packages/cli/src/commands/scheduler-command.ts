@@ -3,7 +3,7 @@ import { backfill, createMetricsRegistry, parseInterval, type Reprocess } from '
 import { startScheduler } from '@pipeline/scheduler';
 import { commandContext, type CommandIo, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { startMetricsEndpoint } from '../metrics-endpoint.js';
+import { startMetricsEndpoint, type ServiceHealth } from '../metrics-endpoint.js';
 import { metricsListen, type MetricsFlags } from '../metrics-options.js';
 import { withOrchestrator } from '../orchestrator-context.js';
 import { firstSignal, openServiceRedis } from '../service-redis.js';
@@ -26,7 +26,8 @@ export async function schedulerCommand(options: SchedulerCommandOptions, io: Com
   // cleanly once it is up, instead of killing it half-started.
   const stopSignal = firstSignal(ctx.logger);
   const metrics = listen ? createMetricsRegistry() : undefined;
-  const endpoint = listen && metrics ? await startMetricsEndpoint(metrics, { ...listen, logger: ctx.logger }) : undefined;
+  let health: () => ServiceHealth = () => ({ status: 'starting' });
+  const endpoint = listen && metrics ? await startMetricsEndpoint(metrics, { ...listen, logger: ctx.logger, health: () => health() }) : undefined;
   try {
     const redis = await openServiceRedis(ctx.config.redis.url, ctx.logger);
     const namespace = ctx.config.metrics.cloudwatchNamespace;
@@ -41,6 +42,7 @@ export async function schedulerCommand(options: SchedulerCommandOptions, io: Com
       ...(metrics ? { metrics } : {}),
       ...(cloudwatch ? { cloudwatch } : {}),
     });
+    health = () => ({ ...scheduler.health() });
     ctx.logger.info({ pipelinesDir: ctx.config.pipelinesDir, tickMs }, 'scheduler started');
     const alerts = await startSchedulerAlerts(ctx, redis, alertSweepMs);
     await stopSignal;

@@ -2,7 +2,7 @@ import { createShutdownHandler, startWorker } from '@pipeline/worker';
 import { createMetricsRegistry, type QueueKind } from '@pipeline/runs';
 import { commandContext, type CommandIo, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { startMetricsEndpoint } from '../metrics-endpoint.js';
+import { startMetricsEndpoint, type ServiceHealth } from '../metrics-endpoint.js';
 import { metricsListen, type MetricsFlags } from '../metrics-options.js';
 import { openServiceRedis } from '../service-redis.js';
 import { UsageError } from '../usage-error.js';
@@ -47,7 +47,8 @@ export async function workerCommand(options: WorkerCommandOptions, io: CommandIo
   // The worker's own metrics only: the cluster gauges come from the scheduler and the server,
   // not from every worker replica scraping Redis.
   const metrics = listen ? createMetricsRegistry() : undefined;
-  const endpoint = listen && metrics ? await startMetricsEndpoint(metrics, { ...listen, logger: ctx.logger }) : undefined;
+  let health: () => ServiceHealth = () => ({ status: 'starting' });
+  const endpoint = listen && metrics ? await startMetricsEndpoint(metrics, { ...listen, logger: ctx.logger, health: () => health() }) : undefined;
   try {
     const redis = await openServiceRedis(ctx.config.redis.url, ctx.logger);
     const worker = await startWorker({
@@ -61,6 +62,7 @@ export async function workerCommand(options: WorkerCommandOptions, io: CommandIo
       ...stalled,
       ...(metrics ? { metrics } : {}),
     });
+    health = () => ({ ...worker.health() });
     ctx.logger.info({ workerId: worker.workerId, queues, concurrency }, 'worker started');
     await new Promise<void>((resolve) => {
       const handler = createShutdownHandler(worker, { logger: ctx.logger, graceMs, onClosed: () => resolve() });

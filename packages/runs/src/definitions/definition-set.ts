@@ -1,8 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DefinitionError, parsePipeline, type Logger, type PipelineDefinition } from '@pipeline/core';
+import { forEachLimit } from '../concurrency/for-each-limit.js';
 
 const EXTENSIONS = new Set(['.yaml', '.yml']);
+/** Definition files statted and read at once. */
+const FILE_CONCURRENCY = 16;
 
 interface FileEntry {
   /** What the file looked like when last read: a change in any of these triggers a reread. */
@@ -51,9 +54,11 @@ export class DefinitionSet {
         changed = true;
       }
     }
-    for (const file of present) {
-      changed = (await this.refreshFile(file)) || changed;
-    }
+    // Files are looked at a few at a time: one by one, 10,000 definitions cost seconds of
+    // waiting on the file system every tick.
+    await forEachLimit([...present], FILE_CONCURRENCY, async (file) => {
+      if (await this.refreshFile(file)) changed = true;
+    });
     if (changed) this.current = this.collect();
     return this.current;
   }

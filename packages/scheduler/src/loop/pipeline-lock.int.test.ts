@@ -1,56 +1,77 @@
 import { uniqueName } from '@pipeline/testing';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { leaseLock, withLeaseLock } from './pipeline-lock.js';
+import { TickLocks, type TickLockKeys } from './pipeline-lock.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const FIELD = 'lastIntervalEnd';
 
-describe('withLeaseLock', () => {
+describe('TickLocks', () => {
   let redis: Redis;
   let other: Redis;
-  let key: string;
+  let base: string;
+
+  const keysOf = (pipelineId: string): TickLockKeys => ({ lock: `${base}:sched-lock:${pipelineId}`, sched: `${base}:sched:${pipelineId}`, active: `${base}:active:${pipelineId}` });
 
   beforeEach(() => {
     redis = new Redis(REDIS_URL);
     other = new Redis(REDIS_URL);
-    key = `{${uniqueName('lock')}}:sched-lock:p`;
+    base = `{${uniqueName('lock')}}`;
   });
 
   afterEach(async () => {
-    await redis.del(key);
+    const keys = await redis.keys(`${base}:*`);
+    if (keys.length > 0) await redis.del(...keys);
     await Promise.all([redis.quit(), other.quit()]);
   });
 
-  it('lets one of two concurrent holders in and frees the lock afterwards', async () => {
-    let release!: () => void;
-    let entered!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    const first = withLeaseLock(leaseLock(redis, key, 10_000), async () => {
-      entered();
-      await held;
-      return 'first';
-    });
-    // The two connections race to Redis; the second holder must come once the first is in.
-    await inside;
-    await expect(withLeaseLock(leaseLock(other, key, 10_000), async () => 'second')).resolves.toBeUndefined();
-    release();
-    await expect(first).resolves.toBe('first');
-    expect(await redis.exists(key)).toBe(0);
-    await expect(withLeaseLock(leaseLock(other, key, 10_000), async () => 'third')).resolves.toBe('third');
+  it('takes a batch of locks in one step, reading how far each series got and its active runs', async () => {
+    await redis.hset(keysOf('a').sched, FIELD, '2026-03-01T02:00:00.000Z');
+    await redis.sadd(keysOf('a').active, 'run-1', 'run-2');
+    const locks = new TickLocks(redis, 10_000, FIELD);
+    const reads = await locks.acquire('t1', [keysOf('a'), keysOf('b')]);
+    expect(reads).toEqual([
+      { lastEnd: '2026-03-01T02:00:00.000Z', activeCount: 2 },
+      { lastEnd: null, activeCount: 0 },
+    ]);
+    expect(await redis.get(keysOf('a').lock)).toBe('t1');
+    expect(await redis.pttl(keysOf('b').lock)).toBeGreaterThan(9_000);
   });
 
-  it('releases the lock when the work throws', async () => {
-    await expect(withLeaseLock(leaseLock(redis, key, 10_000), async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await redis.exists(key)).toBe(0);
+  it('leaves out only the pipelines another holder has, and frees every lock it took', async () => {
+    const mine = new TickLocks(redis, 10_000, FIELD);
+    const theirs = new TickLocks(other, 10_000, FIELD);
+    expect(await theirs.acquire('theirs', [keysOf('b')])).toEqual([{ lastEnd: null, activeCount: 0 }]);
+    const reads = await mine.acquire('mine', [keysOf('a'), keysOf('b'), keysOf('c')]);
+    expect(reads.map((r) => r !== null)).toEqual([true, false, true]);
+    await mine.release('mine', [{ keys: keysOf('a') }, { keys: keysOf('c') }]);
+    expect(await redis.exists(keysOf('a').lock, keysOf('c').lock)).toBe(0);
+    expect(await redis.get(keysOf('b').lock)).toBe('theirs');
+    expect((await theirs.acquire('again', [keysOf('a'), keysOf('c')])).every((r) => r !== null)).toBe(true);
+  });
+
+  it('records how far each series got as it gives the locks back, never moving a series back', async () => {
+    await redis.hset(keysOf('b').sched, FIELD, '2026-03-01T05:00:00.000Z');
+    const locks = new TickLocks(redis, 10_000, FIELD);
+    await locks.acquire('t', [keysOf('a'), keysOf('b'), keysOf('c')]);
+    await locks.release('t', [
+      { keys: keysOf('a'), advanceTo: '2026-03-01T03:00:00.000Z' },
+      // Another replica moved b further while this holder's lease had lapsed.
+      { keys: keysOf('b'), advanceTo: '2026-03-01T04:00:00.000Z' },
+      { keys: keysOf('c') },
+    ]);
+    expect(await redis.hget(keysOf('a').sched, FIELD)).toBe('2026-03-01T03:00:00.000Z');
+    expect(await redis.hget(keysOf('b').sched, FIELD)).toBe('2026-03-01T05:00:00.000Z');
+    expect(await redis.exists(keysOf('c').sched)).toBe(0);
   });
 
   it('does not delete a lock another holder took after the lease ran out', async () => {
-    await withLeaseLock(leaseLock(redis, key, 10_000), async () => {
-      // The lease lapses (simulated by its expiry) and another replica takes the lock.
-      await redis.del(key);
-      await other.set(key, 'other-holder', 'PX', 10_000);
-    });
-    expect(await redis.get(key)).toBe('other-holder');
+    const locks = new TickLocks(redis, 10_000, FIELD);
+    await locks.acquire('first', [keysOf('a')]);
+    // The lease lapses (simulated by its expiry) and another replica takes the lock.
+    await redis.del(keysOf('a').lock);
+    await other.set(keysOf('a').lock, 'other-holder', 'PX', 10_000);
+    await locks.release('first', [{ keys: keysOf('a') }]);
+    expect(await redis.get(keysOf('a').lock)).toBe('other-holder');
   });
 });

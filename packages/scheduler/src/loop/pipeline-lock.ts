@@ -1,68 +1,62 @@
-import { randomBytes } from 'node:crypto';
 import { LuaScript } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
 
 const LUA = new URL('./lua/', import.meta.url);
-const RELEASE = new LuaScript('release-lock', LUA);
+const ACQUIRE = new LuaScript('acquire-tick-locks', LUA);
+const RELEASE = new LuaScript('release-tick-locks', LUA);
 
-/**
- * How a lock is taken and given back, when the plain SET NX / compare-and-delete is not enough:
- * `acquire` may read what the lock guards in the same round trip (resolving null when another
- * holder has the lock), `release` may write with the same step.
- */
-export interface LockSteps<R> {
-  acquire(token: string): Promise<R | null>;
-  release(token: string): Promise<void>;
+/** The keys one pipeline's scheduler lock takes, reads and writes. */
+export interface TickLockKeys {
+  /** The lease lock itself. */
+  lock: string;
+  /** The run store's `sched:<pipelineId>` hash: how far the scheduled series got. */
+  sched: string;
+  /** The run store's active set: what `maxActiveRuns` counts. */
+  active: string;
+}
+
+/** What a taken lock guards, read in the same step as taking it. */
+export interface TickLockRead {
+  /** End (ISO) of the last interval a scheduled run exists for; null before the first. */
+  lastEnd: string | null;
+  activeCount: number;
+}
+
+/** A lock to give back, with the scheduled series' new end when the holder moved it on. */
+export interface TickLockRelease {
+  keys: TickLockKeys;
+  advanceTo?: string;
 }
 
 /**
- * Runs `fn` while holding a lease lock, or returns undefined at once when another
- * replica holds it. The lease makes reading the active-run count and creating runs one step
- * across replicas, which is what keeps them within maxActiveRuns and in interval order; run ids
- * alone already make each run unique. A holder stalled past `leaseMs` loses the lease, so keep
- * the work under it short.
+ * The scheduler's per-pipeline lease locks, taken and given back for a batch of pipelines per
+ * round trip: a tick that finds thousands of pipelines due pays two round trips per batch for
+ * its locks, not two per pipeline.
+ *
+ * A lock makes reading the active-run count and creating runs one step across replicas, which is
+ * what keeps them within maxActiveRuns and in interval order; run ids alone already make each
+ * run unique. A holder stalled past the lease loses it, so the work under it stays short.
  */
-export async function withLeaseLock<T, R>(steps: LockSteps<R>, fn: (read: R) => Promise<T>): Promise<T | undefined> {
-  const token = randomBytes(12).toString('hex');
-  const read = await steps.acquire(token);
-  if (read === null) return undefined;
-  try {
-    return await fn(read);
-  } finally {
-    await steps.release(token);
+export class TickLocks {
+  constructor(
+    private readonly redis: Redis,
+    private readonly leaseMs: number,
+    /** The sched hash field holding the last scheduled interval end. */
+    private readonly field: string,
+  ) {}
+
+  /** Takes what it can of the locks, under one token: per pipeline, what it read, or null when another holder has the lock. */
+  async acquire(token: string, pipelines: readonly TickLockKeys[]): Promise<(TickLockRead | null)[]> {
+    if (pipelines.length === 0) return [];
+    const keys = pipelines.flatMap((k) => [k.lock, k.sched, k.active]);
+    const reply = (await ACQUIRE.run(this.redis, keys, [token, this.leaseMs, this.field])) as (number | string)[];
+    return pipelines.map((_, i) => (reply[3 * i] === 1 ? { lastEnd: (reply[3 * i + 1] as string) || null, activeCount: Number(reply[3 * i + 2]) } : null));
+  }
+
+  /** Gives back locks taken with `token` (those lost to an expired lease are left alone) and records the series' new ends. */
+  async release(token: string, held: readonly TickLockRelease[]): Promise<void> {
+    if (held.length === 0) return;
+    const keys = held.flatMap((h) => [h.keys.lock, h.keys.sched]);
+    await RELEASE.run(this.redis, keys, [token, this.field, ...held.map((h) => h.advanceTo ?? '')]);
   }
 }
-
-/** A lease lock on `key` and nothing else: SET NX with an expiry, released only by its holder. */
-export function leaseLock(redis: Redis, key: string, leaseMs: number): LockSteps<undefined> {
-  return {
-    acquire: async (token) => ((await redis.set(key, token, 'PX', leaseMs, 'NX')) === 'OK' ? undefined : null),
-    release: async (token) => {
-      await RELEASE.run(redis, [key, key], [token]);
-    },
-  };
-}
-
-/**
- * The scheduler's lock on one pipeline. Taking it also reads how far the scheduled series got
- * and how many runs are active; giving it back also records the series' new end (`advance`).
- */
-export function tickLockSteps(
-  redis: Redis,
-  keys: { lock: string; sched: string; active: string },
-  leaseMs: number,
-  field: string,
-  advance: () => string | undefined,
-): LockSteps<{ lastEnd: string | null; activeCount: number }> {
-  return {
-    acquire: async (token) => {
-      const reply = (await ACQUIRE.run(redis, [keys.lock, keys.sched, keys.active], [token, leaseMs, field])) as [number, string?, number?];
-      return reply[0] === 1 ? { lastEnd: reply[1] || null, activeCount: Number(reply[2]) } : null;
-    },
-    release: async (token) => {
-      await RELEASE.run(redis, [keys.lock, keys.sched], [token, advance() ?? '', field]);
-    },
-  };
-}
-
-const ACQUIRE = new LuaScript('acquire-tick-lock', LUA);

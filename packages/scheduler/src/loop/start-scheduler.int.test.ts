@@ -1,4 +1,5 @@
 import { EventEmitter, once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -283,5 +284,29 @@ describe('scheduler against Redis', () => {
     expect(again.queued.map((e) => e.runId)).toEqual([`${scheduledRunId('daily', day(1))}.r1`, `${scheduledRunId('daily', day(2))}.r1`]);
     await scheduler.tick();
     expect(await store.activeRunIds('daily')).toEqual([`${scheduledRunId('daily', day(1))}.r1`]);
+  });
+
+  it('reports itself healthy while ticks end, stalled when one hangs, and stopped', async () => {
+    await define('hourly', { cron: '0 * * * *', catchup: false, maxActiveRuns: 1 });
+    const healthy = start({ tickMs: 3_600_000, now: () => new Date() });
+    await healthy.tick();
+    expect(healthy.health()).toMatchObject({ status: 'ok', lastTickAt: expect.any(String) });
+
+    // A Redis that takes the connection and never answers: the first tick waits forever.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const hung = new Redis({ port: (silent.address() as AddressInfo).port, host: '127.0.0.1', maxRetriesPerRequest: null, enableReadyCheck: false });
+    const scheduler = startScheduler({ config: { pipelinesDir: dir }, redis: hung, keyPrefix, logger, tickMs: 3_600_000, stallAfterMs: 200 });
+    try {
+      expect(scheduler.health().status).toBe('ok');
+      await expect.poll(() => scheduler.health().status, { timeout: 5_000 }).toBe('stalled');
+      expect(scheduler.health().lastTickAt).toBeUndefined();
+    } finally {
+      // Closing the connection fails the hung tick, which lets the scheduler stop.
+      hung.disconnect();
+      await scheduler.stop();
+      silent.close();
+    }
+    expect(scheduler.health().status).toBe('stopped');
   });
 });

@@ -1,12 +1,12 @@
 import { DEFAULTS, type Config, type Logger } from '@pipeline/core';
-import { BackfillQueue, DefinitionSet, Orchestrator, registerClusterMetrics } from '@pipeline/runs';
+import { BackfillQueue, DefinitionSet, Orchestrator, registerClusterMetrics, SCHEDULE_LAST_END_FIELD } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { startQueueDepthPublisher, type QueueDepthPublisherOptions } from '../metrics/cloudwatch-publisher.js';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
-import { forEachLimit } from './for-each-limit.js';
+import { TickLocks } from './pipeline-lock.js';
 import { pruneExpiredRuns, type RetentionContext } from './prune-expired-runs.js';
-import { snapshotPipelines, tickPipeline, type PipelineTickResult, type TickContext } from './tick-pipeline.js';
+import { tickPipelines, type PipelineTickResult, type TickContext } from './tick-pipeline.js';
 
 export interface SchedulerOptions {
   /**
@@ -27,6 +27,10 @@ export interface SchedulerOptions {
   leaseMs?: number;
   /** Pipelines ticked at once. @defaultValue 64 */
   concurrency?: number;
+  /** Due pipelines whose locks are taken and given back in one round trip. @defaultValue 256 */
+  lockBatchSize?: number;
+  /** How long without a tick ending before `health()` says `stalled`. @defaultValue twice `tickMs` plus two minutes */
+  stallAfterMs?: number;
   /** Called after every tick, automatic or through `tick()`. */
   onTick?: (report: TickReport) => void;
   /**
@@ -53,9 +57,22 @@ export interface TickReport {
   pruned?: number;
 }
 
+/** Whether the scheduler's loop is alive, for a container health check. */
+export interface SchedulerHealth {
+  /** `stalled`: no tick has ended for a while (a tick hangs); `stopped` once `stop()` was called. */
+  status: 'ok' | 'stalled' | 'stopped';
+  /** When the last tick ended, successful or not (ISO); undefined before the first. */
+  lastTickAt?: string;
+}
+
 export interface Scheduler {
   /** Runs one tick now, after any tick in progress; resolves with what it did. */
   tick(): Promise<TickReport>;
+  /**
+   * `ok` while ticks keep ending. A tick that fails (Redis away, say) still ends and counts;
+   * none ending within `stallAfterMs` makes it `stalled`.
+   */
+  health(): SchedulerHealth;
   /** Stops ticking, waits for a tick in progress, closes the queues it opened. */
   stop(): Promise<void>;
 }
@@ -63,10 +80,10 @@ export interface Scheduler {
 /**
  * Starts ticking at once and every `tickMs` after. Each tick rereads changed definitions and,
  * for every scheduled pipeline that is not paused, creates the runs that are due (see
- * `tickPipeline`). Any number of replicas may run against the same Redis and key prefix.
+ * `tickPipelines`). Any number of replicas may run against the same Redis and key prefix.
  */
 export function startScheduler(options: SchedulerOptions): Scheduler {
-  const { redis, logger, tickMs = 5000, now = () => new Date(), leaseMs = 30_000, onTick, concurrency = 64 } = options;
+  const { redis, logger, tickMs = 5000, now = () => new Date(), leaseMs = 30_000, onTick, concurrency = 64, lockBatchSize = 256 } = options;
   const keyPrefix = options.keyPrefix ?? 'pipeline';
   const definitions = new DefinitionSet(options.config.pipelinesDir, logger);
   const orchestrator = new Orchestrator({ redis, keyPrefix, logger, now });
@@ -77,7 +94,15 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       ? registerClusterMetrics(options.metrics ?? new Registry(), { redis, keyPrefix, store: orchestrator.store, queue: (kind) => orchestrator.queue(kind), logger })
       : undefined;
   const publisher = options.cloudwatch && cluster ? startQueueDepthPublisher({ ...options.cloudwatch, keyPrefix, read: cluster, logger }) : undefined;
-  const ctx: TickContext = { redis, keyPrefix, logger, leaseMs, orchestrator, backfills: new BackfillQueue(redis, keyPrefix), ...(metrics ? { metrics } : {}) };
+  const ctx: TickContext = {
+    redis,
+    keyPrefix,
+    logger,
+    orchestrator,
+    backfills: new BackfillQueue(redis, keyPrefix),
+    locks: new TickLocks(redis, leaseMs, SCHEDULE_LAST_END_FIELD),
+    ...(metrics ? { metrics } : {}),
+  };
   const retention: RetentionContext = {
     redis,
     keyPrefix,
@@ -99,15 +124,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     const at = now();
     const report: TickReport = { now: at, pipelines: [], errors: [] };
     const pipelines = (await definitions.refresh()).filter((p) => p.schedule !== undefined);
-    const snapshots = await snapshotPipelines(ctx, pipelines.map((p) => p.id));
-    await forEachLimit(pipelines, concurrency, async (pipeline) => {
-      try {
-        report.pipelines.push(await tickPipeline(ctx, pipeline, at, snapshots.get(pipeline.id)));
-      } catch (error) {
-        report.errors.push({ pipelineId: pipeline.id, error });
-        logger.error({ err: error, pipelineId: pipeline.id }, 'scheduler tick failed for this pipeline; trying again next tick');
-      }
-    });
+    await tickPipelines(ctx, pipelines, at, { concurrency, batchSize: lockBatchSize }, report);
     const pruned = await prune(at);
     if (pruned !== undefined) report.pruned = pruned;
     onTick?.(report);
@@ -117,9 +134,13 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   let chain: Promise<unknown> = Promise.resolve();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  // Wall-clock times, whatever clock the intervals are computed against.
+  const startedAt = Date.now();
+  let lastTickAt: number | undefined;
+  const stallAfterMs = options.stallAfterMs ?? 2 * tickMs + 120_000;
 
   function tick(): Promise<TickReport> {
-    const next = chain.then(metrics ? () => metrics.timeTick(runTick) : runTick);
+    const next = chain.then(metrics ? () => metrics.timeTick(runTick) : runTick).finally(() => (lastTickAt = Date.now()));
     chain = next.catch(() => undefined);
     return next;
   }
@@ -138,6 +159,11 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
 
   return {
     tick,
+    health() {
+      const last = lastTickAt === undefined ? {} : { lastTickAt: new Date(lastTickAt).toISOString() };
+      if (stopped) return { status: 'stopped', ...last };
+      return { status: Date.now() - (lastTickAt ?? startedAt) > stallAfterMs ? 'stalled' : 'ok', ...last };
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);

@@ -1,12 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { withLogScope, type Logger, type PipelineDefinition } from '@pipeline/core';
-import { backfillKey, encodePendingBackfill, SCHEDULE_LAST_END_FIELD, type BackfillQueue, type Orchestrator } from '@pipeline/runs';
+import { backfillKey, encodePendingBackfill, forEachLimit, SCHEDULE_LAST_END_FIELD, type BackfillQueue, type Orchestrator } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import { dueIntervals } from '../plan/due-intervals.js';
 import { planTick, type PlannedRun } from '../plan/plan-tick.js';
-import { tickLockSteps, withLeaseLock } from './pipeline-lock.js';
+import type { TickLockKeys, TickLockRead, TickLockRelease, TickLocks } from './pipeline-lock.js';
 import { schedulerKeys } from './scheduler-keys.js';
-
 
 /** What one tick did for one pipeline. */
 export interface PipelineTickResult {
@@ -24,8 +24,8 @@ export interface TickContext {
   keyPrefix: string;
   orchestrator: Orchestrator;
   backfills: BackfillQueue;
+  locks: TickLocks;
   logger: Logger;
-  leaseMs: number;
   metrics?: SchedulerMetrics;
 }
 
@@ -90,46 +90,129 @@ function parseInstant(text: string | null): Date | undefined {
   return Number.isNaN(parsed) ? undefined : new Date(parsed);
 }
 
+/** Where one tick's pipelines report to. */
+export interface TickOutcome {
+  pipelines: PipelineTickResult[];
+  errors: { pipelineId: string; error: unknown }[];
+}
+
+export interface TickPipelinesOptions {
+  /** Pipelines acted on at once. */
+  concurrency: number;
+  /** Pipelines whose locks are taken and given back in one round trip. */
+  batchSize: number;
+}
+
+function lockKeys(ctx: TickContext, pipelineId: string): TickLockKeys {
+  const { keys } = ctx.orchestrator.store;
+  return { lock: schedulerKeys(ctx.keyPrefix, pipelineId).lock, sched: keys.sched(pipelineId), active: keys.active(pipelineId) };
+}
+
 /**
- * One tick for one scheduled pipeline: under the pipeline's lease lock, read how far the series
- * got, how many runs are active and which backfill intervals wait, then create what fits. With a
- * snapshot, a paused pipeline, or one with no due interval and no waiting backfill, is passed
- * over without a lock; what the lock then guards is read again under it.
+ * One tick over the scheduled pipelines. The snapshot passes over paused pipelines and those
+ * with no due interval and no waiting backfill, without a lock. The rest are taken in batches:
+ * the batch's locks are taken in one step (a pipeline whose lock another replica holds is
+ * `busy`), each pipeline then creates what fits (see `tickLockedPipeline`), and the locks are
+ * given back in one step with how far each series got. A pipeline that fails is reported in
+ * `errors` and tried again next tick; the others go on.
  */
-export async function tickPipeline(ctx: TickContext, pipeline: PipelineDefinition, now: Date, snapshot?: PipelineSnapshot): Promise<PipelineTickResult> {
-  const result: PipelineTickResult = { pipelineId: pipeline.id, status: 'ticked', created: [], retried: [] };
+export async function tickPipelines(ctx: TickContext, pipelines: readonly PipelineDefinition[], now: Date, options: TickPipelinesOptions, out: TickOutcome): Promise<void> {
+  const snapshots = await snapshotPipelines(ctx, pipelines.map((p) => p.id));
+  const due: Array<{ pipeline: PipelineDefinition; snapshot: PipelineSnapshot }> = [];
+  for (const pipeline of pipelines) {
+    const snapshot = snapshots.get(pipeline.id)!;
+    const idle: PipelineTickResult = { pipelineId: pipeline.id, status: 'ticked', created: [], retried: [] };
+    if (snapshot.paused) out.pipelines.push({ ...idle, status: 'paused' });
+    else if (!hasWork(pipeline, snapshot, now)) out.pipelines.push(idle);
+    else due.push({ pipeline, snapshot });
+  }
+  for (let i = 0; i < due.length; i += options.batchSize) {
+    await tickBatch(ctx, due.slice(i, i + options.batchSize), now, options.concurrency, out);
+  }
+}
+
+/** Whether the snapshot leaves the pipeline anything to do: a due interval or a waiting backfill. */
+function hasWork(pipeline: PipelineDefinition, snapshot: PipelineSnapshot, now: Date): boolean {
   const schedule = pipeline.schedule;
-  if (!schedule) return result;
-  const { store } = ctx.orchestrator;
-  if (snapshot ? snapshot.paused : await store.isPaused(pipeline.id)) return { ...result, status: 'paused' };
-  if (snapshot && snapshot.backfills === 0 && dueIntervals({ schedule, lastEnd: snapshot.lastEnd, now, limit: 1 }).length === 0) return result;
-  const logger = withLogScope(ctx.logger, { pipelineId: pipeline.id });
-  let advancedTo: string | undefined;
-  const steps = tickLockSteps(
-    ctx.redis,
-    { lock: schedulerKeys(ctx.keyPrefix, pipeline.id).lock, sched: store.keys.sched(pipeline.id), active: store.keys.active(pipeline.id) },
-    ctx.leaseMs,
-    SCHEDULE_LAST_END_FIELD,
-    () => advancedTo,
-  );
-  const done = await withLeaseLock(steps, async (read) => {
-    const lastEnd = parseInstant(read.lastEnd);
-    const { activeCount } = read;
-    const free = Math.max(0, schedule.maxActiveRuns - activeCount);
-    const stored = snapshot?.backfills === 0 ? [] : await ctx.backfills.peek(pipeline.id, free);
-    for (const { raw, entry } of stored) {
-      if (entry) continue;
-      logger.warn({ entry: raw }, 'dropping a stored backfill entry that cannot be read');
-      await ctx.backfills.remove(pipeline.id, raw);
+  if (!schedule) return false;
+  return snapshot.backfills > 0 || dueIntervals({ schedule, lastEnd: snapshot.lastEnd, now, limit: 1 }).length > 0;
+}
+
+async function tickBatch(
+  ctx: TickContext,
+  batch: ReadonlyArray<{ pipeline: PipelineDefinition; snapshot: PipelineSnapshot }>,
+  now: Date,
+  concurrency: number,
+  out: TickOutcome,
+): Promise<void> {
+  const token = randomBytes(12).toString('hex');
+  const keys = batch.map(({ pipeline }) => lockKeys(ctx, pipeline.id));
+  let reads: (TickLockRead | null)[];
+  try {
+    reads = await ctx.locks.acquire(token, keys);
+  } catch (error) {
+    for (const { pipeline } of batch) out.errors.push({ pipelineId: pipeline.id, error });
+    ctx.logger.error({ err: error, pipelines: batch.length }, 'scheduler locks could not be taken; these pipelines are tried again next tick');
+    return;
+  }
+  const held: TickLockRelease[] = [];
+  const work: Array<() => Promise<void>> = [];
+  batch.forEach(({ pipeline, snapshot }, i) => {
+    const read = reads[i];
+    if (!read) {
+      out.pipelines.push({ pipelineId: pipeline.id, status: 'busy', created: [], retried: [] });
+      return;
     }
-    const pendingBackfill = stored.flatMap((s) => (s.entry ? [s.entry] : []));
-    const plan = planTick({ pipelineId: pipeline.id, schedule, lastEnd, activeCount, now, pendingBackfill });
-    for (const run of plan.runs) {
-      await act(ctx, pipeline, run, result, logger);
-      // Recorded when the lock is given back: a crash before that replans the same run ids.
-      if (run.advancesSchedule) advancedTo = run.interval.end.toISOString();
-    }
-    return true;
+    const release: TickLockRelease = { keys: keys[i]! };
+    held.push(release);
+    work.push(async () => {
+      try {
+        out.pipelines.push(await tickLockedPipeline(ctx, pipeline, now, read, snapshot, (end) => (release.advanceTo = end)));
+      } catch (error) {
+        out.errors.push({ pipelineId: pipeline.id, error });
+        ctx.logger.error({ err: error, pipelineId: pipeline.id }, 'scheduler tick failed for this pipeline; trying again next tick');
+      }
+    });
   });
-  return done ? result : { ...result, status: 'busy' };
+  try {
+    await forEachLimit(work, concurrency, (run) => run());
+  } finally {
+    // Recorded as the locks are given back: a crash before that replans the same run ids.
+    await ctx.locks.release(token, held);
+  }
+}
+
+/**
+ * One scheduled pipeline's tick, under its lock: with how far the series got and how many runs
+ * are active (read as the lock was taken), read which backfill intervals wait, then create what
+ * fits, oldest interval first. `advance` learns the end of each scheduled interval a run now
+ * exists for.
+ */
+async function tickLockedPipeline(
+  ctx: TickContext,
+  pipeline: PipelineDefinition,
+  now: Date,
+  read: TickLockRead,
+  snapshot: PipelineSnapshot,
+  advance: (intervalEnd: string) => void,
+): Promise<PipelineTickResult> {
+  const result: PipelineTickResult = { pipelineId: pipeline.id, status: 'ticked', created: [], retried: [] };
+  const schedule = pipeline.schedule!;
+  const logger = withLogScope(ctx.logger, { pipelineId: pipeline.id });
+  const lastEnd = parseInstant(read.lastEnd);
+  const { activeCount } = read;
+  const free = Math.max(0, schedule.maxActiveRuns - activeCount);
+  const stored = snapshot.backfills === 0 ? [] : await ctx.backfills.peek(pipeline.id, free);
+  for (const { raw, entry } of stored) {
+    if (entry) continue;
+    logger.warn({ entry: raw }, 'dropping a stored backfill entry that cannot be read');
+    await ctx.backfills.remove(pipeline.id, raw);
+  }
+  const pendingBackfill = stored.flatMap((s) => (s.entry ? [s.entry] : []));
+  const plan = planTick({ pipelineId: pipeline.id, schedule, lastEnd, activeCount, now, pendingBackfill });
+  for (const run of plan.runs) {
+    await act(ctx, pipeline, run, result, logger);
+    if (run.advancesSchedule) advance(run.interval.end.toISOString());
+  }
+  return result;
 }

@@ -1,6 +1,7 @@
 /**
- * Runs `fn` over `items` with at most `limit` calls in flight. A tick over thousands of
- * pipelines would otherwise hold every pipeline's requests and records in memory at once.
+ * Runs `fn` over `items` with at most `limit` calls in flight, in order of starting. Work over
+ * thousands of pipelines (a scheduler tick, reading their definition files) would otherwise hold
+ * every request and its data in memory at once.
  */
 export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -1,0 +1,1 @@
+export { forEachLimit } from './for-each-limit.js';
