@@ -3,15 +3,19 @@ export function emit(line) {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
-const round = (v, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
+export const round = (v, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
 
-/** A figure compared with a baseline from the same run; `check` decides `pass` from value and ratio. */
-export function figure(bench, { value, unit, baseline, target, check }) {
+/**
+ * A figure compared with a baseline from the same run; `check` decides `pass` from value and
+ * ratio. `extra` fields (the conditions it was measured under) go before the target.
+ */
+export function figure(bench, { value, unit, baseline, target, check, extra }) {
   const line = { bench, value: round(value), unit };
   if (baseline !== undefined) {
     line.baseline = round(baseline);
     line.ratio = round(value / baseline);
   }
+  Object.assign(line, extra);
   line.target = target;
   line.pass = Boolean(check(line.value, line.ratio));
   emit(line);

@@ -62,6 +62,29 @@ describe('phase hand-off', () => {
     ]);
   });
 
+  it('a job whose phase already failed for good enqueues the cleanup its worker did not, and the run ends', async () => {
+    const { runId } = await fx.orchestrator.createRun({ pipeline: fx.customersPipeline(), trigger: 'manual', interval: null });
+    // The phase failed for good and that was recorded, but the process died before the cleanup
+    // job was added and before the spark job failed: the job is back on the queue.
+    await fx.orchestrator.failPhase(runId, 'customers', 'extract-transform', new Error('source unreachable'), { final: true });
+    await fx.orchestrator.queue('sql').remove(`${runId}__customers__cleanup__g0`);
+    expect(await fx.orchestrator.queue('sql').getJobCounts('waiting')).toEqual({ waiting: 0 });
+
+    await fx.startWorker();
+    const done = await fx.waitForRun(runId, ['success', 'failed', 'cancelled']);
+
+    expect(done.state).toBe('failed');
+    expect(done.phases.map((p) => [p.phase, p.state])).toEqual([
+      ['extract-transform', 'failed'],
+      ['stage', 'upstream_failed'],
+      ['audit', 'upstream_failed'],
+      ['merge', 'upstream_failed'],
+      ['validate', 'upstream_failed'],
+      ['cleanup', 'success'],
+    ]);
+    expect(await fx.orchestrator.queue('spark').getJob(`${runId}__customers__extract-transform__g0`).then((j) => j?.returnvalue)).toBe('skipped');
+  });
+
   it('a failed staging check fails the run without retries; downstream is upstream_failed and cleanup still runs', async () => {
     await fx.db.query(`CREATE TABLE ${fx.schema}.customers (id bigint PRIMARY KEY, email text)`);
     await fx.db.query(`INSERT INTO ${fx.schema}.customers VALUES (1, 'old@example.com')`);

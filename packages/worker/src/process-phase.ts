@@ -99,6 +99,8 @@ async function markRunning(orchestrator: Orchestrator, payload: JobPayload, work
 /**
  * A job whose phase does not run. A phase that already succeeded means the worker before died
  * between the hand-off and completing its job: hand off again (a no-op for jobs already added).
+ * A phase that failed for good, or a cancelled run, may likewise have lost the enqueue of its
+ * cleanup: the queued phases' jobs are added again.
  */
 async function notRun(refused: PhaseTransitionError | RunNotFoundError, orchestrator: Orchestrator, payload: JobPayload, log: Logger): Promise<PhaseOutcome> {
   const { runId, loadId, phase, generation } = payload;
@@ -113,6 +115,7 @@ async function notRun(refused: PhaseTransitionError | RunNotFoundError, orchestr
     refused instanceof PhaseTransitionError ? { reason, runState: refused.runState, phaseState: refused.phaseState } : { reason, runState: 'missing' },
     'phase not run',
   );
+  if (refused instanceof PhaseTransitionError && (refused.code === 'E_RUN_CANCELLED' || refused.phaseState === 'failed')) await orchestrator.enqueueReady(runId);
   return reason;
 }
 
