@@ -1,18 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, PipelineError, redactText } from '@pipeline/core';
 import { collectParam } from '@pipeline/runs';
-import { cancelCommand, pauseCommand, retryCommand } from './commands/run-control-commands.js';
-import { runsCommand, statusCommand } from './commands/history-commands.js';
-import { triggerCommand } from './commands/trigger-command.js';
-import { backfillCommand, schedulerCommand } from './commands/scheduler-command.js';
-import { workerCommand } from './commands/worker-command.js';
-import { serveCommand } from './commands/serve-command.js';
-import { doctorCommand } from './commands/doctor-command.js';
-import { runCommand } from './commands/run-command.js';
-import { schemaCommand } from './commands/schema-command.js';
-import { validateCommand } from './commands/validate-command.js';
 import type { CommandIo } from './context.js';
 import { EXIT } from './exit-codes.js';
+
+// Each command's module is imported by its action, so that `pipeline --help`, a mistyped flag or
+// a short command does not load what the other commands need: the API server, the scheduler and
+// the worker, BullMQ's workers, the AWS SDK, pg.
 
 function withGlobals(command: Command): Command {
   return command
@@ -52,14 +46,20 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .description('run every phase of a pipeline in this process (no queue needed)')
     .argument('<pipelineId>', 'id of the pipeline to run')
     .option('--json', 'print the run report as JSON')
-    .action(async (id: string, opts) => setExit(await runCommand(id, opts, io)));
+    .action(async (id: string, opts) => {
+      const { runCommand } = await import('./commands/run-command.js');
+      setExit(await runCommand(id, opts, io));
+    });
 
   withRunInputs(withGlobals(program.command('trigger')))
     .description('create a manual run with a fresh id and enqueue it for the workers')
     .argument('<pipelineId>', 'id of the pipeline')
     .option('--wait', 'follow the run until it ends, showing each phase on stderr; exit 0 on success, 1 otherwise; Ctrl-C stops waiting (130), not the run')
     .option('--json', 'print JSON')
-    .action(async (id: string, opts) => setExit(await triggerCommand(id, opts, io)));
+    .action(async (id: string, opts) => {
+      const { triggerCommand } = await import('./commands/trigger-command.js');
+      setExit(await triggerCommand(id, opts, io));
+    });
 
   withGlobals(program.command('backfill'))
     .description('queue a run for every schedule interval starting in [--from, --to); schedulers create them within maxActiveRuns')
@@ -67,13 +67,19 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .requiredOption('--from <iso>', 'first interval start (inclusive)')
     .requiredOption('--to <iso>', 'last interval start (exclusive)')
     .addOption(new Option('--reprocess <which>', 'intervals that already have a run: none, failed (retry them) or all (new runs)').choices(['none', 'failed', 'all']).default('none'))
-    .action(async (id: string, opts) => setExit(await backfillCommand(id, opts, io)));
+    .action(async (id: string, opts) => {
+      const { backfillCommand } = await import('./commands/scheduler-command.js');
+      setExit(await backfillCommand(id, opts, io));
+    });
 
   withMetrics(withGlobals(program.command('scheduler')))
     .description('create due runs from the pipelines\' schedules until stopped (SIGTERM); replicas are safe')
     .option('--tick <seconds>', 'pause between ticks (default 5)')
     .option('--alert-sweep <seconds>', 'with PIPELINE_ALERT_WEBHOOK_URL: how often missed deadlines and dead workers are looked for (default 20)')
-    .action(async (opts) => setExit(await schedulerCommand(opts, io)));
+    .action(async (opts) => {
+      const { schedulerCommand } = await import('./commands/scheduler-command.js');
+      setExit(await schedulerCommand(opts, io));
+    });
 
   withMetrics(withGlobals(program.command('worker')))
     .description('run queued phases until stopped (SIGTERM: finish SQL phases, hand Spark waits back)')
@@ -82,59 +88,92 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .option('--grace <seconds>', 'how long SQL phases may take to finish after SIGTERM (default 30)')
     .option('--lock-duration <seconds>', 'lock a worker holds on each running job, renewed at half of it; a dead worker\'s jobs are retried once it lapses (default 60)')
     .option('--stalled-interval <seconds>', 'how often to look for jobs of dead workers (default 30)')
-    .action(async (opts) => setExit(await workerCommand(opts, io)));
+    .action(async (opts) => {
+      const { workerCommand } = await import('./commands/worker-command.js');
+      setExit(await workerCommand(opts, io));
+    });
 
   withGlobals(program.command('serve'))
     .description('serve the HTTP API (/api/v1, /health, /openapi.json) until stopped; needs PIPELINE_API_TOKEN beyond loopback')
     .option('--host <address>', 'address to listen on (default 127.0.0.1)')
     .option('--port <n>', 'port to listen on (default 8080)')
-    .action(async (opts) => setExit(await serveCommand(opts, io)));
+    .action(async (opts) => {
+      const { serveCommand } = await import('./commands/serve-command.js');
+      setExit(await serveCommand(opts, io));
+    });
 
   withGlobals(program.command('cancel'))
     .description('cancel a run: stop its running phase and skip the rest')
     .argument('<runId>')
-    .action(async (runId: string, opts) => setExit(await cancelCommand(runId, opts, io)));
+    .action(async (runId: string, opts) => {
+      const { cancelCommand } = await import('./commands/run-control-commands.js');
+      setExit(await cancelCommand(runId, opts, io));
+    });
 
   withGlobals(program.command('retry'))
     .description('re-run the failed phase of a run and what depends on it, keeping what succeeded')
     .argument('<runId>')
-    .action(async (runId: string, opts) => setExit(await retryCommand(runId, opts, io)));
+    .action(async (runId: string, opts) => {
+      const { retryCommand } = await import('./commands/run-control-commands.js');
+      setExit(await retryCommand(runId, opts, io));
+    });
 
   withGlobals(program.command('pause'))
     .description('stop scheduling new runs of a pipeline (survives restarts)')
     .argument('<pipelineId>')
-    .action(async (id: string, opts) => setExit(await pauseCommand(id, true, opts, io)));
+    .action(async (id: string, opts) => {
+      const { pauseCommand } = await import('./commands/run-control-commands.js');
+      setExit(await pauseCommand(id, true, opts, io));
+    });
 
   withGlobals(program.command('resume'))
     .description('schedule a paused pipeline again')
     .argument('<pipelineId>')
-    .action(async (id: string, opts) => setExit(await pauseCommand(id, false, opts, io)));
+    .action(async (id: string, opts) => {
+      const { pauseCommand } = await import('./commands/run-control-commands.js');
+      setExit(await pauseCommand(id, false, opts, io));
+    });
 
   withGlobals(program.command('runs'))
     .description("list a pipeline's runs, newest first")
     .argument('<pipelineId>')
     .option('--limit <n>', 'how many runs (default 25)')
     .option('--json', 'print a JSON array')
-    .action(async (id: string, opts) => setExit(await runsCommand(id, opts, io)));
+    .action(async (id: string, opts) => {
+      const { runsCommand } = await import('./commands/history-commands.js');
+      setExit(await runsCommand(id, opts, io));
+    });
 
   withGlobals(program.command('status'))
     .description('show one run: phases, attempts, timings, external ids, rows, checks, errors')
     .argument('<runId>')
     .option('--json', 'print JSON')
-    .action(async (runId: string, opts) => setExit(await statusCommand(runId, opts, io)));
+    .action(async (runId: string, opts) => {
+      const { statusCommand } = await import('./commands/history-commands.js');
+      setExit(await statusCommand(runId, opts, io));
+    });
 
   withGlobals(program.command('validate'))
     .description('check pipeline definitions without connecting anywhere')
-    .action(async (opts) => setExit(await validateCommand(opts, io)));
+    .action(async (opts) => {
+      const { validateCommand } = await import('./commands/validate-command.js');
+      setExit(await validateCommand(opts, io));
+    });
 
   withGlobals(program.command('doctor'))
     .description('check secrets, warehouse, compute and temp dir, with what to fix')
-    .action(async (opts) => setExit(await doctorCommand(opts, io)));
+    .action(async (opts) => {
+      const { doctorCommand } = await import('./commands/doctor-command.js');
+      setExit(await doctorCommand(opts, io));
+    });
 
   program
     .command('schema')
     .description('print the JSON Schema of pipeline definition files')
-    .action(async () => setExit(await schemaCommand(io)));
+    .action(async () => {
+      const { schemaCommand } = await import('./commands/schema-command.js');
+      setExit(await schemaCommand(io));
+    });
 
   return program;
 }

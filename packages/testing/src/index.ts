@@ -10,3 +10,4 @@ export { parsePrometheusText, type PrometheusText, type PrometheusSample } from 
 export { startWebhookReceiver, type WebhookReceiver, type ReceivedRequest, type ReceiverReply } from './webhook-receiver.js';
 export { startRedshiftDataDouble, type RedshiftDataDouble, type RedshiftDataDoubleOptions, type RecordedStatement } from './aws/redshift-data-double.js';
 export { startEmrStepsDouble, type DoubleStepView, type EmrStepsDouble, type EmrStepsDoubleOptions } from './aws/emr-steps-double.js';
+export { loadedFiles, type LoadedFiles } from './loaded-files.js';

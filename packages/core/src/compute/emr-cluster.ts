@@ -1,13 +1,15 @@
-import { ClusterState, DescribeClusterCommand, ListClustersCommand, type ClusterSummary, type EMRClient } from '@aws-sdk/client-emr';
+import type { ClusterState, ClusterSummary, EMRClient } from '@aws-sdk/client-emr';
+import { emrSdk } from '../lazy/lazy-modules.js';
 import { joinUri } from '../storage/s3-uri.js';
 import { ComputeError } from './compute-error.js';
 import { remoteApiError } from './remote-api-error.js';
 
 /** Clusters that accept steps. */
-export const ACTIVE_CLUSTER_STATES: ClusterState[] = [ClusterState.STARTING, ClusterState.BOOTSTRAPPING, ClusterState.RUNNING, ClusterState.WAITING];
+export const ACTIVE_CLUSTER_STATES: ClusterState[] = ['STARTING', 'BOOTSTRAPPING', 'RUNNING', 'WAITING'];
 
 /** Every active cluster, all pages. */
 export async function listActiveClusters(client: EMRClient, signal?: AbortSignal): Promise<ClusterSummary[]> {
+  const { ListClustersCommand } = await emrSdk();
   const clusters: ClusterSummary[] = [];
   let marker: string | undefined;
   do {
@@ -41,6 +43,7 @@ export async function clusterIdByName(client: EMRClient, name: string, signal?: 
 
 /** The cluster's LogUri (where EMR copies step logs), or undefined when it has none. */
 export async function clusterLogUri(client: EMRClient, clusterId: string): Promise<string | undefined> {
+  const { DescribeClusterCommand } = await emrSdk();
   try {
     const { Cluster } = await client.send(new DescribeClusterCommand({ ClusterId: clusterId }));
     return Cluster?.LogUri || undefined;

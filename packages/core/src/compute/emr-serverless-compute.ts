@@ -1,13 +1,6 @@
-import {
-  CancelJobRunCommand,
-  EMRServerlessClient,
-  GetApplicationCommand,
-  GetJobRunCommand,
-  JobRunState,
-  StartJobRunCommand,
-  type JobRun,
-} from '@aws-sdk/client-emr-serverless';
+import type { EMRServerlessClient, JobRun, JobRunState } from '@aws-sdk/client-emr-serverless';
 import { ConfigError } from '../errors/config-error.js';
+import { emrServerlessSdk, type EmrServerlessSdk } from '../lazy/lazy-modules.js';
 import { awsErrorInfo } from '../storage/aws-error-info.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { joinUri } from '../storage/s3-uri.js';
@@ -44,8 +37,8 @@ export interface EmrServerlessComputeOptions {
 }
 
 const SERVICE = 'emr-serverless';
-const ACTIVE = new Set<string>([JobRunState.SUBMITTED, JobRunState.PENDING, JobRunState.SCHEDULED, JobRunState.RUNNING, JobRunState.QUEUED]);
-const TERMINAL = new Set<string>([JobRunState.SUCCESS, JobRunState.FAILED, JobRunState.CANCELLED]);
+const ACTIVE = new Set<string>(['SUBMITTED', 'PENDING', 'SCHEDULED', 'RUNNING', 'QUEUED'] satisfies JobRunState[]);
+const TERMINAL = new Set<string>(['SUCCESS', 'FAILED', 'CANCELLED'] satisfies JobRunState[]);
 const MAX_FAILED_POLLS = 10;
 
 /**
@@ -57,7 +50,7 @@ const MAX_FAILED_POLLS = 10;
 export class EmrServerlessCompute implements Compute {
   readonly kind = 'emr-serverless' as const;
   readonly #options: EmrServerlessComputeOptions;
-  readonly #client: EMRServerlessClient;
+  #connection: Promise<{ sdk: EmrServerlessSdk; client: EMRServerlessClient }> | undefined;
   readonly #sparkDir: string;
 
   constructor(options: EmrServerlessComputeOptions) {
@@ -67,13 +60,20 @@ export class EmrServerlessCompute implements Compute {
     if (spaced !== undefined) throw new ConfigError(`EMR Serverless splits sparkSubmitParameters on spaces, so "${spaced}" cannot be passed; drop the spaces.`);
     this.#options = options;
     this.#sparkDir = sparkDir;
-    this.#client = options.client ?? new EMRServerlessClient(options.region ? { region: options.region } : {});
+  }
+
+  /** The SDK and the client, loaded by the first request: a constructor cannot wait for the SDK to load. */
+  #connect(): Promise<{ sdk: EmrServerlessSdk; client: EMRServerlessClient }> {
+    const { client, region } = this.#options;
+    this.#connection ??= emrServerlessSdk().then((sdk) => ({ sdk, client: client ?? new sdk.EMRServerlessClient(region ? { region } : {}) }));
+    return this.#connection;
   }
 
   /** The application, as EMR Serverless describes it now: for `pipeline doctor`. */
   async check(signal?: AbortSignal): Promise<string> {
+    const { sdk, client } = await this.#connect();
     try {
-      const { application } = await this.#client.send(new GetApplicationCommand({ applicationId: this.#options.applicationId }), signal ? { abortSignal: signal } : {});
+      const { application } = await client.send(new sdk.GetApplicationCommand({ applicationId: this.#options.applicationId }), signal ? { abortSignal: signal } : {});
       return `application ${this.#options.applicationId} "${application?.name ?? ''}" ${application?.state ?? 'state unknown'}, ${application?.releaseLabel ?? 'release unknown'}`;
     } catch (err) {
       throw remoteApiError('emr-serverless', 'GetApplication', err);
@@ -92,9 +92,9 @@ export class EmrServerlessCompute implements Compute {
     let jobRun: JobRun;
     try {
       await runOptions.onSubmitted?.(externalId);
-      jobRun = earlier?.jobRun.state === JobRunState.SUCCESS ? earlier.jobRun : await this.#wait(ref, signal);
+      jobRun = earlier?.jobRun.state === 'SUCCESS' ? earlier.jobRun : await this.#wait(ref, signal);
     } catch (err) {
-      const cancelFailure = earlier?.jobRun.state === JobRunState.SUCCESS ? undefined : await this.#cancel(ref);
+      const cancelFailure = earlier?.jobRun.state === 'SUCCESS' ? undefined : await this.#cancel(ref);
       if (signal?.aborted) {
         throw new SparkJobError(`EMR Serverless job run ${ref.jobRunId} cancelled${cancelFailure ? `, but CancelJobRun failed: ${cancelFailure}` : ''}`, {
           code: 'E_CANCELLED',
@@ -113,7 +113,7 @@ export class EmrServerlessCompute implements Compute {
     try {
       const jobRun = await this.#get(previous, signal);
       const state = jobRun.state ?? '';
-      return ACTIVE.has(state) || state === JobRunState.SUCCESS ? { ref: previous, jobRun } : undefined;
+      return ACTIVE.has(state) || state === 'SUCCESS' ? { ref: previous, jobRun } : undefined;
     } catch (err) {
       if (awsErrorInfo(err).name === 'ResourceNotFoundException') return undefined;
       throw remoteApiError(SERVICE, 'GetJobRun', err);
@@ -137,9 +137,10 @@ export class EmrServerlessCompute implements Compute {
       '--py-files', job.code.pyFilesUri,
     ];
     const { logUri } = this.#options;
+    const { sdk, client } = await this.#connect();
     try {
-      const response = await this.#client.send(
-        new StartJobRunCommand({
+      const response = await client.send(
+        new sdk.StartJobRunCommand({
           applicationId: this.#options.applicationId,
           clientToken: attemptToken(key, attempt),
           executionRoleArn: this.#options.executionRoleArn,
@@ -157,7 +158,8 @@ export class EmrServerlessCompute implements Compute {
   }
 
   async #get(ref: EmrServerlessJobRef, signal?: AbortSignal): Promise<JobRun> {
-    const { jobRun } = await this.#client.send(new GetJobRunCommand({ applicationId: ref.applicationId, jobRunId: ref.jobRunId }), signal ? { abortSignal: signal } : {});
+    const { sdk, client } = await this.#connect();
+    const { jobRun } = await client.send(new sdk.GetJobRunCommand({ applicationId: ref.applicationId, jobRunId: ref.jobRunId }), signal ? { abortSignal: signal } : {});
     if (!jobRun) throw new Error(`GetJobRun returned no job run for ${ref.jobRunId}`);
     return jobRun;
   }
@@ -182,7 +184,8 @@ export class EmrServerlessCompute implements Compute {
 
   async #cancel(ref: EmrServerlessJobRef): Promise<string | undefined> {
     try {
-      await this.#client.send(new CancelJobRunCommand({ applicationId: ref.applicationId, jobRunId: ref.jobRunId }));
+      const { sdk, client } = await this.#connect();
+      await client.send(new sdk.CancelJobRunCommand({ applicationId: ref.applicationId, jobRunId: ref.jobRunId }));
       return undefined;
     } catch (err) {
       const info = awsErrorInfo(err);
@@ -198,7 +201,7 @@ export class EmrServerlessCompute implements Compute {
 
   #outcome(jobRun: JobRun, ref: EmrServerlessJobRef, externalId: string): SparkJobResult {
     const logUri = this.#logUri(ref);
-    if (jobRun.state === JobRunState.SUCCESS) return { externalId, ...(logUri ? { logUri } : {}) };
+    if (jobRun.state === 'SUCCESS') return { externalId, ...(logUri ? { logUri } : {}) };
     const logFile = logUri ? joinUri(logUri, 'SPARK_DRIVER', 'stderr.gz') : undefined;
     const details = {
       reason: jobRun.state ?? 'UNKNOWN',
@@ -208,7 +211,7 @@ export class EmrServerlessCompute implements Compute {
     };
     const where = `EMR Serverless job run ${ref.jobRunId} on application ${ref.applicationId}`;
     const logs = logFile ? ` Driver log: ${logFile}` : '';
-    if (jobRun.state === JobRunState.CANCELLED) {
+    if (jobRun.state === 'CANCELLED') {
       throw new SparkJobError(`${where} was cancelled: ${jobRun.stateDetails ?? 'outside this run'}.${logs}`, { code: 'E_CANCELLED', retryable: false, details });
     }
     throw new SparkJobError(`${where} failed: ${jobRun.stateDetails ?? 'no details given'}.${logs}`, { code: 'E_SPARK_JOB', retryable: true, details });

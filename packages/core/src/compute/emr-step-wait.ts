@@ -1,10 +1,11 @@
-import { DescribeStepCommand, StepState, type EMRClient, type Step } from '@aws-sdk/client-emr';
+import type { EMRClient, Step, StepState } from '@aws-sdk/client-emr';
+import { emrSdk } from '../lazy/lazy-modules.js';
 import { pause, pollDelay, type PollInterval } from './poll-backoff.js';
 import { isTransientApiError, remoteApiError } from './remote-api-error.js';
 import type { EmrStepRef } from './remote-external-id.js';
 
 /** States a step does not leave. */
-export const TERMINAL_STEP_STATES: ReadonlySet<string> = new Set([StepState.COMPLETED, StepState.FAILED, StepState.CANCELLED, StepState.INTERRUPTED]);
+export const TERMINAL_STEP_STATES: ReadonlySet<string> = new Set<StepState>(['COMPLETED', 'FAILED', 'CANCELLED', 'INTERRUPTED']);
 
 /**
  * Throttling or a passing fault on a status request costs a poll, not the job; this many in a
@@ -13,6 +14,7 @@ export const TERMINAL_STEP_STATES: ReadonlySet<string> = new Set([StepState.COMP
 const MAX_FAILED_POLLS = 10;
 
 export async function describeStep(client: EMRClient, ref: EmrStepRef, signal?: AbortSignal): Promise<Step> {
+  const { DescribeStepCommand } = await emrSdk();
   const { Step: step } = await client.send(new DescribeStepCommand({ ClusterId: ref.clusterId, StepId: ref.stepId }), signal ? { abortSignal: signal } : {});
   if (!step) throw new Error(`DescribeStep returned no step for ${ref.stepId}`);
   return step;

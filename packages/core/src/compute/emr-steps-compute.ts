@@ -1,17 +1,6 @@
-import {
-  DescribeClusterCommand,
-  ActionOnFailure,
-  AddJobFlowStepsCommand,
-  CancelStepsCommand,
-  EMRClient,
-  ListStepsCommand,
-  RunJobFlowCommand,
-  StepCancellationOption,
-  StepState,
-  type Step,
-  type StepConfig,
-} from '@aws-sdk/client-emr';
+import type { EMRClient, Step, StepConfig, StepState } from '@aws-sdk/client-emr';
 import { ConfigError } from '../errors/config-error.js';
+import { emrSdk, type EmrSdk } from '../lazy/lazy-modules.js';
 import { ComputeError } from './compute-error.js';
 import { awsErrorInfo } from '../storage/aws-error-info.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -67,7 +56,7 @@ export interface EmrStepsComputeOptions {
 }
 
 /** States in which a step of an earlier attempt is worth reconnecting to. */
-const REUSABLE = new Set<string>([StepState.PENDING, StepState.RUNNING, StepState.COMPLETED]);
+const REUSABLE = new Set<string>(['PENDING', 'RUNNING', 'COMPLETED'] satisfies StepState[]);
 const SERVICE = 'emr';
 
 function errorName(err: unknown): string {
@@ -85,7 +74,7 @@ function errorName(err: unknown): string {
 export class EmrStepsCompute implements Compute {
   readonly kind = 'emr' as const;
   readonly #options: EmrStepsComputeOptions;
-  readonly #client: EMRClient;
+  #connection: Promise<{ sdk: EmrSdk; client: EMRClient }> | undefined;
   readonly #sparkDir: string;
   #clusterId: Promise<string> | undefined;
   readonly #logUris = new Map<string, Promise<string | undefined>>();
@@ -98,7 +87,13 @@ export class EmrStepsCompute implements Compute {
     if (!sparkDir) throw new ConfigError('The spark/ folder with the load job cannot be found from the working directory; run from the project checkout.', { code: 'E_CONFIG_SPARK' });
     this.#options = options;
     this.#sparkDir = sparkDir;
-    this.#client = options.client ?? new EMRClient(options.region ? { region: options.region } : {});
+  }
+
+  /** The SDK and the client, loaded by the first request: a constructor cannot wait for the SDK to load. */
+  #connect(): Promise<{ sdk: EmrSdk; client: EMRClient }> {
+    const { client, region } = this.#options;
+    this.#connection ??= emrSdk().then((sdk) => ({ sdk, client: client ?? new sdk.EMRClient(region ? { region } : {}) }));
+    return this.#connection;
   }
 
   async run(request: SparkJobRequest, runOptions: SparkRunOptions = {}): Promise<SparkJobResult> {
@@ -113,10 +108,10 @@ export class EmrStepsCompute implements Compute {
     let step: Step;
     try {
       await runOptions.onSubmitted?.(externalId);
-      step = earlier?.state === StepState.COMPLETED ? earlier.step : await waitForStep(this.#client, ref, { ...(signal ? { signal } : {}), ...(this.#options.pollInterval ? { pollInterval: this.#options.pollInterval } : {}) });
+      step = earlier?.state === 'COMPLETED' ? earlier.step : await waitForStep((await this.#connect()).client, ref, { ...(signal ? { signal } : {}), ...(this.#options.pollInterval ? { pollInterval: this.#options.pollInterval } : {}) });
     } catch (err) {
       // Aborted, or the id could not be recorded: either way nobody will wait on this step.
-      const cancelFailure = earlier?.state === StepState.COMPLETED ? undefined : await this.#cancel(ref);
+      const cancelFailure = earlier?.state === 'COMPLETED' ? undefined : await this.#cancel(ref);
       if (signal?.aborted) {
         throw new SparkJobError(`EMR step ${ref.stepId} on ${ref.clusterId} cancelled${cancelFailure ? `, but CancelSteps failed: ${cancelFailure}` : ''}`, {
           code: 'E_CANCELLED',
@@ -133,9 +128,10 @@ export class EmrStepsCompute implements Compute {
   /** A step of an earlier attempt of this phase that is pending, running or completed. */
   async #findEarlier(key: RemoteJobKey, previousExternalId: string | undefined, signal?: AbortSignal): Promise<{ ref: EmrStepRef; step: Step; state: string } | undefined> {
     const previous = parseEmrStepExternalId(previousExternalId);
+    const { client } = await this.#connect();
     if (previous) {
       try {
-        const step = await describeStep(this.#client, previous, signal);
+        const step = await describeStep(client, previous, signal);
         const state = step.Status?.State ?? '';
         if (isJobOf(step.Name, key) && REUSABLE.has(state)) return { ref: previous, step, state };
       } catch (err) {
@@ -144,7 +140,7 @@ export class EmrStepsCompute implements Compute {
       }
     }
     const clusterIds = this.#options.transient
-      ? (await listActiveClusters(this.#client, signal)).filter((cluster) => isJobOf(cluster.Name, key)).map((cluster) => cluster.Id!)
+      ? (await listActiveClusters(client, signal)).filter((cluster) => isJobOf(cluster.Name, key)).map((cluster) => cluster.Id!)
       : [await this.#resolveClusterId(signal)];
     for (const clusterId of clusterIds) {
       const found = await this.#findStep(clusterId, key, signal);
@@ -155,12 +151,13 @@ export class EmrStepsCompute implements Compute {
 
   /** ListSteps returns the newest first: the first match is the latest attempt. */
   async #findStep(clusterId: string, key: RemoteJobKey, signal?: AbortSignal): Promise<{ ref: EmrStepRef; step: Step; state: string } | undefined> {
+    const { sdk, client } = await this.#connect();
     let marker: string | undefined;
     do {
       let page;
       try {
-        page = await this.#client.send(
-          new ListStepsCommand({ ClusterId: clusterId, StepStates: [...REUSABLE] as StepState[], ...(marker ? { Marker: marker } : {}) }),
+        page = await client.send(
+          new sdk.ListStepsCommand({ ClusterId: clusterId, StepStates: [...REUSABLE] as StepState[], ...(marker ? { Marker: marker } : {}) }),
           signal ? { abortSignal: signal } : {},
         );
       } catch (err) {
@@ -170,7 +167,7 @@ export class EmrStepsCompute implements Compute {
       if (match) {
         const ref = { clusterId, stepId: match.Id! };
         // The summary lacks FailureDetails and the full config; the step itself has them.
-        const step = await describeStep(this.#client, ref, signal).catch((err: unknown) => Promise.reject(remoteApiError(SERVICE, 'DescribeStep', err)));
+        const step = await describeStep(client, ref, signal).catch((err: unknown) => Promise.reject(remoteApiError(SERVICE, 'DescribeStep', err)));
         return { ref, step, state: step.Status?.State ?? '' };
       }
       marker = page.Marker;
@@ -194,7 +191,7 @@ export class EmrStepsCompute implements Compute {
     const step: StepConfig = {
       Name: stepName,
       // A transient cluster exists for this step alone; on a shared one, other steps go on.
-      ActionOnFailure: transient ? ActionOnFailure.TERMINATE_CLUSTER : ActionOnFailure.CONTINUE,
+      ActionOnFailure: transient ? 'TERMINATE_CLUSTER' : 'CONTINUE',
       HadoopJarStep: commandFor(job.code.pyFilesUri, job.code.loadJobUri, job.specArgs),
     };
     return transient ? this.#runJobFlow(transient, step, signal) : this.#addStep(step, signal);
@@ -202,8 +199,9 @@ export class EmrStepsCompute implements Compute {
 
   async #addStep(step: StepConfig, signal?: AbortSignal): Promise<EmrStepRef> {
     const clusterId = await this.#resolveClusterId(signal);
+    const { sdk, client } = await this.#connect();
     try {
-      const { StepIds } = await this.#client.send(new AddJobFlowStepsCommand({ JobFlowId: clusterId, Steps: [step] }), signal ? { abortSignal: signal } : {});
+      const { StepIds } = await client.send(new sdk.AddJobFlowStepsCommand({ JobFlowId: clusterId, Steps: [step] }), signal ? { abortSignal: signal } : {});
       return { clusterId, stepId: StepIds![0]! };
     } catch (err) {
       const failure = remoteApiError(SERVICE, 'AddJobFlowSteps', err);
@@ -218,10 +216,11 @@ export class EmrStepsCompute implements Compute {
   }
 
   async #runJobFlow(cluster: EmrTransientCluster, step: StepConfig, signal?: AbortSignal): Promise<EmrStepRef> {
+    const { sdk, client } = await this.#connect();
     let clusterId: string;
     try {
-      const response = await this.#client.send(
-        new RunJobFlowCommand({
+      const response = await client.send(
+        new sdk.RunJobFlowCommand({
           Name: step.Name,
           ReleaseLabel: cluster.releaseLabel,
           LogUri: cluster.logUri,
@@ -250,7 +249,7 @@ export class EmrStepsCompute implements Compute {
     // RunJobFlow answers with the cluster only; its one step is listed right after.
     for (let tries = 0; ; tries += 1) {
       try {
-        const { Steps } = await this.#client.send(new ListStepsCommand({ ClusterId: clusterId }), signal ? { abortSignal: signal } : {});
+        const { Steps } = await client.send(new sdk.ListStepsCommand({ ClusterId: clusterId }), signal ? { abortSignal: signal } : {});
         const found = Steps?.find((summary) => summary.Name === step.Name);
         if (found?.Id) return { clusterId, stepId: found.Id };
         if (tries >= 5) throw new Error(`cluster ${clusterId} lists no step named ${step.Name}`);
@@ -265,8 +264,9 @@ export class EmrStepsCompute implements Compute {
   async check(signal?: AbortSignal): Promise<string> {
     if (this.#options.transient) return `a transient cluster per job (${this.#options.transient.releaseLabel})`;
     const clusterId = await this.#resolveClusterId(signal);
+    const { sdk, client } = await this.#connect();
     try {
-      const { Cluster } = await this.#client.send(new DescribeClusterCommand({ ClusterId: clusterId }), signal ? { abortSignal: signal } : {});
+      const { Cluster } = await client.send(new sdk.DescribeClusterCommand({ ClusterId: clusterId }), signal ? { abortSignal: signal } : {});
       return `cluster ${clusterId} "${Cluster?.Name ?? ''}" ${Cluster?.Status?.State ?? 'state unknown'}, ${Cluster?.ReleaseLabel ?? 'release unknown'}, logs ${Cluster?.LogUri ?? 'not kept'}`;
     } catch (err) {
       throw remoteApiError(SERVICE, 'DescribeCluster', err);
@@ -276,7 +276,7 @@ export class EmrStepsCompute implements Compute {
   #resolveClusterId(signal?: AbortSignal): Promise<string> {
     const cluster = this.#options.cluster!;
     if ('id' in cluster) return Promise.resolve(cluster.id);
-    this.#clusterId ??= clusterIdByName(this.#client, cluster.name, signal).catch((err: unknown) => {
+    this.#clusterId ??= this.#connect().then(({ client }) => clusterIdByName(client, cluster.name, signal)).catch((err: unknown) => {
       this.#clusterId = undefined;
       throw err;
     });
@@ -286,8 +286,9 @@ export class EmrStepsCompute implements Compute {
   /** Asks EMR to stop the step; returns what went wrong, if anything, for the cancellation's message. */
   async #cancel(ref: EmrStepRef): Promise<string | undefined> {
     try {
-      const { CancelStepsInfoList } = await this.#client.send(
-        new CancelStepsCommand({ ClusterId: ref.clusterId, StepIds: [ref.stepId], StepCancellationOption: StepCancellationOption.SEND_INTERRUPT }),
+      const { sdk, client } = await this.#connect();
+      const { CancelStepsInfoList } = await client.send(
+        new sdk.CancelStepsCommand({ ClusterId: ref.clusterId, StepIds: [ref.stepId], StepCancellationOption: 'SEND_INTERRUPT' }),
       );
       const info = CancelStepsInfoList?.find((item) => item.StepId === ref.stepId);
       return info?.Status === 'FAILED' ? info.Reason ?? 'FAILED' : undefined;
@@ -302,7 +303,7 @@ export class EmrStepsCompute implements Compute {
     let logUri = this.#logUris.get(ref.clusterId);
     if (!logUri) {
       // Only for the record: a cluster that cannot be described must not fail a finished job.
-      logUri = clusterLogUri(this.#client, ref.clusterId).catch(() => undefined);
+      logUri = this.#connect().then(({ client }) => clusterLogUri(client, ref.clusterId)).catch(() => undefined);
       this.#logUris.set(ref.clusterId, logUri);
     }
     const found = await logUri;
@@ -313,7 +314,7 @@ export class EmrStepsCompute implements Compute {
 /** The result of a finished step, or the SparkJobError that says why it did not complete. */
 function stepOutcome(step: Step, ref: EmrStepRef, externalId: string, logUri: string | undefined): SparkJobResult {
   const state = step.Status?.State;
-  if (state === StepState.COMPLETED) return { externalId, ...(logUri ? { logUri } : {}) };
+  if (state === 'COMPLETED') return { externalId, ...(logUri ? { logUri } : {}) };
   const failure = step.Status?.FailureDetails;
   const details = {
     ...(failure?.Reason ? { reason: failure.Reason } : {}),
@@ -323,10 +324,10 @@ function stepOutcome(step: Step, ref: EmrStepRef, externalId: string, logUri: st
   };
   const where = `EMR step ${ref.stepId} on ${ref.clusterId}`;
   const logs = logUri ? ` Logs: ${failure?.LogFile ?? logUri}` : failure?.LogFile ? ` Log: ${failure.LogFile}` : '';
-  if (state === StepState.CANCELLED) {
+  if (state === 'CANCELLED') {
     throw new SparkJobError(`${where} was cancelled (${step.Status?.StateChangeReason?.Message ?? 'outside this run'}).${logs}`, { code: 'E_CANCELLED', retryable: false, details });
   }
   const why = [failure?.Reason, failure?.Message].filter(Boolean).join(': ') || step.Status?.StateChangeReason?.Message || 'no reason given';
-  const what = state === StepState.INTERRUPTED ? 'was interrupted (its cluster went away or the step was stopped)' : 'failed';
+  const what = state === 'INTERRUPTED' ? 'was interrupted (its cluster went away or the step was stopped)' : 'failed';
   throw new SparkJobError(`${where} ${what}: ${why}.${logs}`, { code: 'E_SPARK_JOB', retryable: true, details });
 }

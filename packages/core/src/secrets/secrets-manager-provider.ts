@@ -1,5 +1,6 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretError } from '../errors/secret-error.js';
+import { secretsManagerSdk, type SecretsManagerSdk } from '../lazy/lazy-modules.js';
 import type { SecretGetOptions, SecretProvider } from './secret-provider.js';
 import { secretsManagerError } from './secrets-manager-errors.js';
 import { parseWarehouseSecret, type WarehouseCredentials } from './warehouse-credentials.js';
@@ -34,7 +35,8 @@ interface Flight {
  */
 export class SecretsManagerProvider implements SecretProvider {
   readonly #secretId: string;
-  readonly #client: SecretsManagerClient;
+  readonly #options: SecretsManagerProviderOptions;
+  #connection: Promise<{ sdk: SecretsManagerSdk; client: SecretsManagerClient }> | undefined;
   readonly #ttlMs: number;
   readonly #now: () => number;
   #arn: string | undefined;
@@ -45,7 +47,7 @@ export class SecretsManagerProvider implements SecretProvider {
 
   constructor(options: SecretsManagerProviderOptions) {
     this.#secretId = options.secretId;
-    this.#client = options.client ?? new SecretsManagerClient(options.region ? { region: options.region } : {});
+    this.#options = options;
     this.#ttlMs = options.ttlMs ?? 300_000;
     this.#now = options.now ?? Date.now;
   }
@@ -122,10 +124,18 @@ export class SecretsManagerProvider implements SecretProvider {
     });
   }
 
+  /** The SDK and the client, loaded by the first read: a constructor cannot wait for the SDK to load. */
+  #connect(): Promise<{ sdk: SecretsManagerSdk; client: SecretsManagerClient }> {
+    const { client, region } = this.#options;
+    this.#connection ??= secretsManagerSdk().then((sdk) => ({ sdk, client: client ?? new sdk.SecretsManagerClient(region ? { region } : {}) }));
+    return this.#connection;
+  }
+
   async #read(signal: AbortSignal): Promise<WarehouseCredentials> {
+    const { sdk, client } = await this.#connect();
     let response;
     try {
-      response = await this.#client.send(new GetSecretValueCommand({ SecretId: this.#secretId }), { abortSignal: signal });
+      response = await client.send(new sdk.GetSecretValueCommand({ SecretId: this.#secretId }), { abortSignal: signal });
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       throw secretsManagerError(err, this.#arn ?? this.#secretId);

@@ -1,13 +1,7 @@
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
+import { s3Sdk, type S3Sdk } from '../lazy/lazy-modules.js';
 import { awsErrorInfo } from './aws-error-info.js';
 import type { ObjectStore, PutOptions } from './object-store.js';
 import { formatS3Uri, parseS3Uri, type S3Location } from './s3-uri.js';
@@ -54,23 +48,35 @@ function folderKey(location: S3Location): string {
  */
 export class S3ObjectStore implements ObjectStore {
   readonly kind = 's3' as const;
-  readonly #client: S3Client;
+  readonly #options: S3ObjectStoreOptions;
+  #connection: Promise<{ sdk: S3Sdk; client: S3Client }> | undefined;
 
   constructor(options: S3ObjectStoreOptions = {}) {
-    this.#client =
-      options.client ??
-      new S3Client({
-        ...(options.region ? { region: options.region } : {}),
-        ...(options.forcePathStyle !== undefined ? { forcePathStyle: options.forcePathStyle } : {}),
-      });
+    this.#options = options;
+  }
+
+  /** The SDK and the client, loaded by the first request: a constructor cannot wait for the SDK to load. */
+  #connect(): Promise<{ sdk: S3Sdk; client: S3Client }> {
+    const options = this.#options;
+    this.#connection ??= s3Sdk().then((sdk) => ({
+      sdk,
+      client:
+        options.client ??
+        new sdk.S3Client({
+          ...(options.region ? { region: options.region } : {}),
+          ...(options.forcePathStyle !== undefined ? { forcePathStyle: options.forcePathStyle } : {}),
+        }),
+    }));
+    return this.#connection;
   }
 
   async put(uri: string, body: Buffer | string | Readable, options: PutOptions = {}): Promise<void> {
     const { bucket, key } = parseS3Uri(uri);
     const bytes = body instanceof Readable ? await buffer(body) : body;
+    const { sdk, client } = await this.#connect();
     try {
-      await this.#client.send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ...(options.contentType ? { ContentType: options.contentType } : {}) }),
+      await client.send(
+        new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ...(options.contentType ? { ContentType: options.contentType } : {}) }),
         options.signal ? { abortSignal: options.signal } : {},
       );
     } catch (err) {
@@ -80,8 +86,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async size(uri: string): Promise<number> {
     const { bucket, key } = parseS3Uri(uri);
+    const { sdk, client } = await this.#connect();
     try {
-      const head = await this.#client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const head = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
       return head.ContentLength ?? 0;
     } catch (err) {
       throw s3Error(err, 'look up', uri);
@@ -90,8 +97,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async exists(uri: string): Promise<boolean> {
     const { bucket, key } = parseS3Uri(uri);
+    const { sdk, client } = await this.#connect();
     try {
-      await this.#client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
       return true;
     } catch (err) {
       // A HEAD answer has no body, so a missing bucket and a missing key both read as NotFound.
@@ -107,8 +115,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async getStream(uri: string): Promise<Readable> {
     const { bucket, key } = parseS3Uri(uri);
+    const { sdk, client } = await this.#connect();
     try {
-      const { Body } = await this.#client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const { Body } = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
       if (!(Body instanceof Readable)) throw new Error('GetObject returned no stream body');
       return Body;
     } catch (err) {
@@ -127,12 +136,13 @@ export class S3ObjectStore implements ObjectStore {
       throw new StorageError(`Refusing to delete a whole bucket (${prefixUri}); name a prefix inside it.`, { uri: prefixUri, code: 'E_STORAGE_URI' });
     }
     const keys = await this.#keys(location, prefixUri);
+    const { sdk, client } = await this.#connect();
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const batch = keys.slice(i, i + DELETE_BATCH);
       let errors;
       try {
-        ({ Errors: errors } = await this.#client.send(
-          new DeleteObjectsCommand({ Bucket: location.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+        ({ Errors: errors } = await client.send(
+          new sdk.DeleteObjectsCommand({ Bucket: location.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
         ));
       } catch (err) {
         throw s3Error(err, 'delete under', prefixUri);
@@ -151,12 +161,13 @@ export class S3ObjectStore implements ObjectStore {
   async #keys(location: S3Location, uri: string): Promise<string[]> {
     const prefix = folderKey(location);
     const keys: string[] = [];
+    const { sdk, client } = await this.#connect();
     let token: string | undefined;
     do {
       let page;
       try {
-        page = await this.#client.send(
-          new ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }),
+        page = await client.send(
+          new sdk.ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }),
         );
       } catch (err) {
         throw s3Error(err, 'list', uri);

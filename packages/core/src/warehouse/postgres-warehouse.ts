@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type pg from 'pg';
 import type { SqlDialect, Statement } from '@pipeline/sql';
 import { ConnectionError } from '../errors/connection-error.js';
+import { pgCopyStreams, pgDriver } from '../lazy/lazy-modules.js';
 import { WarehouseError } from './warehouse-error.js';
 import { transactionBody } from './transaction-shape.js';
 import type { CallOptions, Warehouse } from './warehouse.js';
@@ -51,7 +51,8 @@ export class PostgresWarehouse implements Warehouse {
 
   private async createPool(refresh: boolean): Promise<pg.Pool> {
     const connectionString = await this.options.connectionString({ refresh });
-    const pool = new pg.Pool({
+    const { Pool } = await pgDriver();
+    const pool = new Pool({
       connectionString,
       max: this.options.poolSize ?? 4,
       application_name: 'pipeline',
@@ -191,6 +192,8 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async copyFromStdin(statement: Statement, source: Readable, options?: CallOptions): Promise<number> {
+    // Loaded before a connection is checked out, so that none is held while it loads.
+    const { from: copyFrom } = await pgCopyStreams();
     return this.withClient(options, async (client) => {
       const stream = client.query(copyFrom(statement.sql));
       try {

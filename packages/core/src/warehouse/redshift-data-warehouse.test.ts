@@ -137,7 +137,7 @@ describe('RedshiftDataWarehouse configuration', () => {
   });
 
   it('builds its own client with adaptive retries', async () => {
-    const client = createRedshiftDataClient('eu-west-1');
+    const client = await createRedshiftDataClient('eu-west-1');
     const strategy = await client.config.retryStrategy();
     expect(strategy.mode).toBe('adaptive');
     expect(await client.config.maxAttempts()).toBe(6);

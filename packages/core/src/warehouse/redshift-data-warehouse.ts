@@ -1,11 +1,7 @@
-import {
-  BatchExecuteStatementCommand,
-  ExecuteStatementCommand,
-  type DescribeStatementCommandOutput,
-  type RedshiftDataClient,
-} from '@aws-sdk/client-redshift-data';
+import type { ColumnMetadata, DescribeStatementCommandOutput, Field, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { dialectFor, inlineParams, redshiftLoadErrors, type SqlDialect, type Statement } from '@pipeline/sql';
 import { ConfigError } from '../errors/config-error.js';
+import { pgDriver, redshiftDataSdk, type RedshiftDataSdk } from '../lazy/lazy-modules.js';
 import { clientTokenFor } from './redshift-data/client-token.js';
 import { createRedshiftDataClient } from './redshift-data/create-redshift-data-client.js';
 import { toDataApiStatement } from './redshift-data/data-api-statement.js';
@@ -44,8 +40,8 @@ export class RedshiftDataWarehouse implements Warehouse {
   readonly kind = 'redshift-data' as const;
   readonly dialect: SqlDialect = dialectFor('redshift');
   private readonly options: RedshiftDataOptions;
-  private readonly client: RedshiftDataClient;
-  private readonly ownsClient: boolean;
+  private readonly givenClient: RedshiftDataClient | undefined;
+  private connection: Promise<{ sdk: RedshiftDataSdk; client: RedshiftDataClient }> | undefined;
   private readonly session: DataApiSession;
   private submissions = 0;
 
@@ -58,9 +54,14 @@ export class RedshiftDataWarehouse implements Warehouse {
       throw new ConfigError('dbUser applies to a provisioned cluster without secretArn; for a workgroup use secretArn or the IAM identity', { code: 'E_CONFIG_REDSHIFT_DATA' });
     }
     this.options = options;
-    this.ownsClient = options.client === undefined;
-    this.client = options.client ? withExactLongValues(options.client) : createRedshiftDataClient(options.region);
-    this.session = new DataApiSession(this.client, options.pollInterval ?? { initialMs: 100, maxMs: 5_000 }, options.logger);
+    this.givenClient = options.client ? withExactLongValues(options.client) : undefined;
+    this.session = new DataApiSession(() => this.connect(), options.pollInterval ?? { initialMs: 100, maxMs: 5_000 }, options.logger);
+  }
+
+  /** The SDK and the client, loaded by the first call: a constructor cannot wait for the SDK to load. */
+  private connect(): Promise<{ sdk: RedshiftDataSdk; client: RedshiftDataClient }> {
+    this.connection ??= Promise.all([redshiftDataSdk(), this.givenClient ?? createRedshiftDataClient(this.options.region)]).then(([sdk, client]) => ({ sdk, client }));
+    return this.connection;
   }
 
   async query<R extends Record<string, unknown> = Record<string, unknown>>(statement: Statement, options: CallOptions = {}): Promise<R[]> {
@@ -73,7 +74,7 @@ export class RedshiftDataWarehouse implements Warehouse {
         collect: async (described) => {
           if (!described.HasResultSet) return [];
           const { columns, records } = await this.session.results(described.Id!, options.signal);
-          return records.map((record) => recordToRow<R>(record, columns));
+          return rowsOf<R>(records, columns);
         },
       },
       options,
@@ -100,8 +101,7 @@ export class RedshiftDataWarehouse implements Warehouse {
         batch: true,
         sqls,
         submit: async (token) => {
-          const command = new BatchExecuteStatementCommand({ ...this.target(), Sqls: sqls, ClientToken: token });
-          const out = await this.session.send('BatchExecuteStatement', (c) => c.send(command));
+          const out = await this.session.send('BatchExecuteStatement', (c, _o, sdk) => c.send(new sdk.BatchExecuteStatementCommand({ ...this.target(), Sqls: sqls, ClientToken: token })));
           return out.Id!;
         },
         collect: async (described) => body.map((_s, i) => rows(described.SubStatements?.[i]?.ResultRows)),
@@ -112,7 +112,12 @@ export class RedshiftDataWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
-    if (this.ownsClient) this.client.destroy();
+    // A client passed in belongs to the caller; one never built needs no closing.
+    if (this.givenClient || !this.connection) return;
+    await this.connection.then(
+      ({ client }) => client.destroy(),
+      () => undefined,
+    );
   }
 
   /** Submits (or re-attaches), waits, and retries the whole call on serialization conflicts. */
@@ -175,7 +180,7 @@ export class RedshiftDataWarehouse implements Warehouse {
       const described = await this.session.wait(lookupId, signal);
       if (described.Status !== 'FINISHED') return new WarehouseLoadError(error, id, [], described.Error ?? String(described.Status));
       const { columns, records } = await this.session.results(lookupId, signal);
-      return new WarehouseLoadError(error, id, records.map((r) => loadErrorRow(recordToRow(r, columns))));
+      return new WarehouseLoadError(error, id, (await rowsOf<Record<string, unknown>>(records, columns)).map(loadErrorRow));
     } catch (err) {
       if (signal?.aborted) return cancelled(id, err);
       return new WarehouseLoadError(error, id, [], (err as Error).message);
@@ -187,8 +192,7 @@ export class RedshiftDataWarehouse implements Warehouse {
    * a statement whose id never arrives; an abort is handled once the id is known.
    */
   private async executeStatement(sql: string, parameters: ReturnType<typeof toDataApiStatement>['parameters'], token: string | undefined): Promise<string> {
-    const command = new ExecuteStatementCommand({ ...this.target(), Sql: sql, Parameters: parameters, ClientToken: token });
-    const out = await this.session.send('ExecuteStatement', (c) => c.send(command));
+    const out = await this.session.send('ExecuteStatement', (c, _o, sdk) => c.send(new sdk.ExecuteStatementCommand({ ...this.target(), Sql: sql, Parameters: parameters, ClientToken: token })));
     return out.Id!;
   }
 
@@ -211,6 +215,12 @@ export class RedshiftDataWarehouse implements Warehouse {
       return key === undefined ? undefined : clientTokenFor(key, callKey === undefined ? ordinal : index++);
     };
   }
+}
+
+/** Result records as rows, each value parsed by node-postgres' parser for its column's type. */
+async function rowsOf<R>(records: Field[][], columns: ColumnMetadata[]): Promise<R[]> {
+  const pg = await pgDriver();
+  return records.map((record) => recordToRow<R>(record, columns, (typeId) => pg.types.getTypeParser(typeId, 'text')));
 }
 
 /** The Data API's ResultRows: -1 means unknown. */

@@ -1,7 +1,9 @@
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@pipeline/core';
 import type { ClusterReader } from '@pipeline/runs';
 import { queueDepthData } from './queue-depth-data.js';
+
+type CloudWatchSdk = typeof import('@aws-sdk/client-cloudwatch');
 
 export interface QueueDepthPublisherOptions {
   /** CloudWatch namespace (`PIPELINE_CLOUDWATCH_NAMESPACE`); the scheduler role may put metrics into it only. */
@@ -45,7 +47,10 @@ export function startQueueDepthPublisher(options: QueueDepthPublisherOptions): Q
   const { namespace, keyPrefix, read, intervalMs = 60_000, warnEveryMs = 900_000 } = options;
   const timeoutMs = options.timeoutMs ?? Math.min(20_000, intervalMs);
   const logger = options.logger.child({ component: 'cloudwatch', namespace });
-  const client = options.client ?? new CloudWatchClient(options.region ? { region: options.region } : {});
+  // The SDK loads with the first publish: importing the scheduler must not pay for it when no namespace is set.
+  let connection: Promise<{ sdk: CloudWatchSdk; client: CloudWatchClient }> | undefined;
+  const connect = () =>
+    (connection ??= import('@aws-sdk/client-cloudwatch').then((sdk) => ({ sdk, client: options.client ?? new sdk.CloudWatchClient(options.region ? { region: options.region } : {}) })));
   const stopping = new AbortController();
   let failures = 0;
   let suppressed = 0;
@@ -76,8 +81,9 @@ export function startQueueDepthPublisher(options: QueueDepthPublisherOptions): Q
     const data = queueDepthData(snapshot, keyPrefix);
     const signal = AbortSignal.any([stopping.signal, AbortSignal.timeout(timeoutMs)]);
     try {
+      const { sdk, client } = await connect();
       // Raced against the signal too, so that a request the client does not abandon cannot hold up the next one or stop().
-      await Promise.race([client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data }), { abortSignal: signal }), abandoned(signal)]);
+      await Promise.race([client.send(new sdk.PutMetricDataCommand({ Namespace: namespace, MetricData: data }), { abortSignal: signal }), abandoned(signal)]);
     } catch (err) {
       if (stopping.signal.aborted) return 'stopped';
       failed(err);
@@ -119,7 +125,7 @@ export function startQueueDepthPublisher(options: QueueDepthPublisherOptions): Q
       stopping.abort();
       clearTimeout(timer);
       await chain;
-      if (!options.client) client.destroy();
+      if (!options.client && connection) await connection.then(({ client }) => client.destroy(), () => undefined);
     },
   };
 }

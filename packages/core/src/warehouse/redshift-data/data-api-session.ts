@@ -1,21 +1,17 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  CancelStatementCommand,
-  DescribeStatementCommand,
-  GetStatementResultCommand,
-  type ColumnMetadata,
-  type DescribeStatementCommandOutput,
-  type Field,
-  type RedshiftDataClient,
-} from '@aws-sdk/client-redshift-data';
+import type { ColumnMetadata, DescribeStatementCommandOutput, Field, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import type { RedshiftDataSdk } from '../../lazy/lazy-modules.js';
 import type { Logger } from '../../logging/index.js';
 import { WarehouseError } from '../warehouse-error.js';
 import { dataApiError } from './data-api-error.js';
 import { pollDelay } from './poll-delay.js';
 import { RUNNING_STATES } from './statement-failure.js';
 
-/** One SDK call, given the client and the per-request options that carry the abort signal. */
-export type DataApiCall<T> = (client: RedshiftDataClient, options: { abortSignal?: AbortSignal }) => Promise<T>;
+/** One SDK call, given the client, the per-request options that carry the abort signal, and the SDK's commands. */
+export type DataApiCall<T> = (client: RedshiftDataClient, options: { abortSignal?: AbortSignal }, sdk: RedshiftDataSdk) => Promise<T>;
+
+/** The SDK and the client, resolved when the first call is sent. */
+export type DataApiConnect = () => Promise<{ sdk: RedshiftDataSdk; client: RedshiftDataClient }>;
 
 /**
  * The statement life cycle on the Data API, below the Warehouse interface: send a call, wait
@@ -24,15 +20,16 @@ export type DataApiCall<T> = (client: RedshiftDataClient, options: { abortSignal
  */
 export class DataApiSession {
   constructor(
-    private readonly client: RedshiftDataClient,
+    private readonly connect: DataApiConnect,
     private readonly poll: { initialMs: number; maxMs: number },
     private readonly logger: Logger | undefined,
   ) {}
 
   /** Sends one call; SDK errors become DataApiError, an abort stays an abort. */
   async send<T>(operation: string, call: DataApiCall<T>, signal?: AbortSignal): Promise<T> {
+    const { sdk, client } = await this.connect();
     try {
-      return await call(this.client, signal ? { abortSignal: signal } : {});
+      return await call(client, signal ? { abortSignal: signal } : {}, sdk);
     } catch (err) {
       if (signal?.aborted) throw err;
       throw dataApiError(err, operation);
@@ -46,7 +43,7 @@ export class DataApiSession {
   async wait(id: string, signal?: AbortSignal): Promise<DescribeStatementCommandOutput> {
     try {
       for (let attempt = 0; ; attempt++) {
-        const described = await this.send('DescribeStatement', (c, o) => c.send(new DescribeStatementCommand({ Id: id }), o), signal);
+        const described = await this.send('DescribeStatement', (c, o, sdk) => c.send(new sdk.DescribeStatementCommand({ Id: id }), o), signal);
         if (!RUNNING_STATES.has(described.Status ?? '')) return described;
         await delay(pollDelay(attempt, this.poll), undefined, signal ? { signal } : {});
       }
@@ -65,7 +62,7 @@ export class DataApiSession {
   async attach(id: string, batch: boolean, signal?: AbortSignal): Promise<DescribeStatementCommandOutput | undefined> {
     let described: DescribeStatementCommandOutput;
     try {
-      described = await this.send('DescribeStatement', (c, o) => c.send(new DescribeStatementCommand({ Id: id }), o), signal);
+      described = await this.send('DescribeStatement', (c, o, sdk) => c.send(new sdk.DescribeStatementCommand({ Id: id }), o), signal);
     } catch (err) {
       if (signal?.aborted) throw cancelled(id, err);
       // An unknown id (expired after 24 hours, or from another account) is not an error: submit anew.
@@ -81,7 +78,7 @@ export class DataApiSession {
   /** Best effort: the statement may have ended meanwhile, which the service refuses to cancel. */
   async cancel(id: string): Promise<void> {
     try {
-      await this.send('CancelStatement', (c) => c.send(new CancelStatementCommand({ Id: id })));
+      await this.send('CancelStatement', (c, _o, sdk) => c.send(new sdk.CancelStatementCommand({ Id: id })));
       this.logger?.info({ statementId: id }, 'cancelled the statement on the server');
     } catch (err) {
       this.logger?.warn({ statementId: id, err }, 'could not cancel the statement on the server');
@@ -95,7 +92,7 @@ export class DataApiSession {
     let nextToken: string | undefined;
     try {
       do {
-        const page = await this.send('GetStatementResult', (c, o) => c.send(new GetStatementResultCommand({ Id: id, NextToken: nextToken }), o), signal);
+        const page = await this.send('GetStatementResult', (c, o, sdk) => c.send(new sdk.GetStatementResultCommand({ Id: id, NextToken: nextToken }), o), signal);
         if (columns.length === 0 && page.ColumnMetadata) columns = page.ColumnMetadata;
         records.push(...(page.Records ?? []));
         nextToken = page.NextToken;

@@ -1,5 +1,7 @@
 import type { ColumnMetadata, Field } from '@aws-sdk/client-redshift-data';
-import pg from 'pg';
+
+/** The text parser node-postgres uses for a type id: `pg.types.getTypeParser(id, 'text')`. */
+export type TextParserFor = (typeId: number) => (text: string) => unknown;
 
 /**
  * PostgreSQL type ids of the Redshift type names the Data API reports, so that each value is
@@ -39,7 +41,7 @@ const TYPE_IDS: Readonly<Record<string, number>> = {
 const BINARY = new Set(['varbyte', 'varbinary', 'binary varying', 'bytea']);
 
 /** One Field of GetStatementResult as the value node-postgres would give for the same column. */
-export function fieldValue(field: Field, column: ColumnMetadata | undefined): unknown {
+export function fieldValue(field: Field, column: ColumnMetadata | undefined, parserFor: TextParserFor): unknown {
   if (field.isNull) return null;
   if (field.booleanValue !== undefined) return field.booleanValue;
   if (field.doubleValue !== undefined) return field.doubleValue;
@@ -50,15 +52,15 @@ export function fieldValue(field: Field, column: ColumnMetadata | undefined): un
   const typeName = column?.typeName?.toLowerCase() ?? '';
   if (BINARY.has(typeName)) return Buffer.from(text, 'hex');
   const typeId = TYPE_IDS[typeName];
-  return typeId === undefined ? text : pg.types.getTypeParser(typeId, 'text')(text);
+  return typeId === undefined ? text : parserFor(typeId)(text);
 }
 
 /** A record as an object keyed by column name; a repeated name keeps its last value, as node-postgres does. */
-export function recordToRow<R>(record: Field[], columns: ColumnMetadata[]): R {
+export function recordToRow<R>(record: Field[], columns: ColumnMetadata[], parserFor: TextParserFor): R {
   const row: Record<string, unknown> = {};
   record.forEach((field, i) => {
     const column = columns[i];
-    row[column?.label ?? column?.name ?? `?column?${i}`] = fieldValue(field, column);
+    row[column?.label ?? column?.name ?? `?column?${i}`] = fieldValue(field, column, parserFor);
   });
   return row as R;
 }
