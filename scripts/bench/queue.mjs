@@ -12,10 +12,11 @@ import { Orchestrator } from '@pipeline/runs';
 import { startWorker } from '@pipeline/worker';
 import { root } from '../lib.mjs';
 import { memoryCgroup } from './memory-limit.mjs';
-import { emit, figure, round } from './report.mjs';
+import { emit, figure, median, round } from './report.mjs';
 
 const HANDOFFS = Number(process.env.BENCH_HANDOFFS ?? 1000);
 const THROUGHPUT_PHASES = Number(process.env.BENCH_PHASES ?? 3000);
+const THROUGHPUT_REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const logger = createLogger({ level: 'warn' });
 
@@ -213,9 +214,22 @@ async function handoffFigures(redis) {
 
 async function throughputFigures(redis) {
   const concurrency = 8;
-  const bareRate = await bareThroughput(redis, THROUGHPUT_PHASES, concurrency);
-  const rate = await throughput(redis, concurrency);
-  figure('queue.throughput', { value: rate, unit: 'phases/s', baseline: bareRate, target: 'ratio>=0.25', check: (_v, r) => r >= 0.25 });
+  // The bare worker drains its jobs in well under a second, where a moment of the machine's
+  // noise moves its rate by half: the two are measured in turns and their medians compared.
+  const bare = [];
+  const ours = [];
+  for (let i = 0; i < THROUGHPUT_REPEATS; i++) {
+    bare.push(await bareThroughput(redis, THROUGHPUT_PHASES, concurrency));
+    ours.push(await throughput(redis, concurrency));
+  }
+  figure('queue.throughput', {
+    value: median(ours),
+    unit: 'phases/s',
+    baseline: median(bare),
+    extra: { repeats: THROUGHPUT_REPEATS },
+    target: 'ratio>=0.25',
+    check: (_v, r) => r >= 0.25,
+  });
 }
 
 async function schedulerFigures() {
