@@ -37,6 +37,31 @@ describe('Orchestrator', () => {
   });
   afterEach(async () => ctx.teardown());
 
+  it('creates many runs in one call, in order, returning the ones that existed as stored and enqueueing every first phase', async () => {
+    const day = (n: number) => ({ start: new Date(Date.UTC(2026, 0, n)), end: new Date(Date.UTC(2026, 0, n + 1)) });
+    const existing = await create();
+    await complete('a', ['extract-transform']);
+    // A cold Redis: the create script is loaded by the batch itself.
+    await ctx.redis.script('FLUSH');
+    const requests = [2, 1, 3].map((n) => ({ pipeline: testPipeline(), trigger: 'schedule' as const, interval: day(n), runId: scheduledRunId('orders', day(n).start) }));
+    const outcomes = await orchestrator.createOrGetRuns(requests);
+    expect(outcomes.map((o) => [o.record.runId, o.created])).toEqual([
+      [scheduledRunId('orders', day(2).start), true],
+      [RUN_ID, false],
+      [scheduledRunId('orders', day(3).start), true],
+    ]);
+    expect(outcomes[1]!.record.createdAt).toBe(existing.createdAt);
+    expect(outcomes[1]!.record.phases.find((p) => p.loadId === 'a' && p.phase === 'extract-transform')?.state).toBe('success');
+    const ids = await jobIds(orchestrator);
+    for (const n of [2, 3]) {
+      const runId = scheduledRunId('orders', day(n).start);
+      expect(ids).toEqual(expect.arrayContaining([`${runId}__a__extract-transform__g0`, `${runId}__e__extract-transform__g0`]));
+    }
+    // The existing run's queued phases are added again (no-ops for jobs that exist).
+    expect(ids.filter((j) => j.startsWith(RUN_ID))).toEqual([id('a', 'extract-transform'), id('a', 'stage'), id('e', 'extract-transform')]);
+    expect(await orchestrator.createOrGetRuns([])).toEqual([]);
+  });
+
   it('creates a scheduled run exactly once under 20 concurrent createRun calls', async () => {
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, () => orchestrator.createOrGetRun({ pipeline: testPipeline(), trigger: 'schedule', interval: INTERVAL, runId: RUN_ID })),

@@ -16,6 +16,7 @@ import { applyRunCancelled } from './dag/apply-run-cancelled.js';
 import type { GenerationOption } from './dag/guard-phase.js';
 import { initialPhases } from './dag/initial-phases.js';
 import { readyPhases } from './dag/ready-phases.js';
+import { RunNotFoundError } from './errors/run-not-found-error.js';
 import { assertRunId } from './model/run-id.js';
 import type { RunRecord } from './model/run-record.js';
 import type { Trigger } from './model/states.js';
@@ -102,16 +103,38 @@ export class Orchestrator {
 
   /** `createRun`, also saying whether this call created the run. */
   async createOrGetRun(request: CreateRunRequest): Promise<{ record: RunRecord; created: boolean }> {
+    return (await this.createOrGetRuns([request]))[0]!;
+  }
+
+  /**
+   * `createOrGetRun` for many runs, in order: the records are written in one round trip and
+   * the ready phases' jobs added in one more per queue, which is what lets a scheduler tick
+   * create thousands of runs. A run whose id exists is read back and its queued phases' jobs
+   * added again, as for one run.
+   */
+  async createOrGetRuns(requests: readonly CreateRunRequest[]): Promise<Array<{ record: RunRecord; created: boolean }>> {
+    if (requests.length === 0) return [];
     const now = this.now();
-    const runId = request.runId ?? manualRunId(request.pipeline.id, now);
-    assertRunId(runId);
-    // Created with SET NX: building a record that may turn out to exist costs less than reading first.
-    const record = this.newRecord(runId, request, now);
-    if (!(await this.store.create(record))) {
-      return { record: await this.enqueueQueued(await this.store.require(runId)), created: false };
-    }
-    this.logger.info({ ...scopeOf(record), trigger: record.trigger, intervalStart: record.intervalStart }, 'run created');
-    return { record: await this.enqueueQueued(record), created: true };
+    // Built before knowing whether they exist: building a record costs less than reading first.
+    const records = requests.map((request) => {
+      const runId = request.runId ?? manualRunId(request.pipeline.id, now);
+      assertRunId(runId);
+      return this.newRecord(runId, request, now);
+    });
+    const created = await this.store.createMany(records);
+    const existing = new Map((await this.store.getMany(records.filter((_, i) => !created[i]).map((r) => r.runId))).map((r) => [r.runId, r]));
+    const results = records.map((record, i) => {
+      if (created[i]) {
+        this.logger.info({ ...scopeOf(record), trigger: record.trigger, intervalStart: record.intervalStart }, 'run created');
+        return { record, created: true };
+      }
+      const stored = existing.get(record.runId);
+      // Created and pruned again between the two reads: nothing is left to enqueue.
+      if (!stored) throw new RunNotFoundError(record.runId);
+      return { record: stored, created: false };
+    });
+    await this.addQueuedJobs(results.map((r) => r.record));
+    return results;
   }
 
   /**
@@ -230,16 +253,35 @@ export class Orchestrator {
   }
 
   private async enqueueQueued(record: RunRecord): Promise<RunRecord> {
-    // Of a cancelled run only the cleanups still run.
-    const queued = record.phases.filter((p) => p.state === 'queued' && (record.state !== 'cancelled' || p.phase === 'cleanup'));
-    await Promise.all(
-      queued.map((p) => {
-        const payload = JobPayloadSchema.parse({ runId: record.runId, loadId: p.loadId, phase: p.phase, generation: p.generation });
-        const load = record.pipeline.loads.find((l) => l.id === p.loadId);
-        return this.queues[queueForPhase(p.phase)].add(p.phase, payload, jobOptions(payload, jobRetryOverrides(load)));
-      }),
-    );
+    await this.addQueuedJobs([record]);
     return record;
   }
 
+  /**
+   * Adds the job of every queued phase of the records (of a cancelled run, only the cleanups
+   * still run). Job ids are deterministic, so a job added before is left as it is. One job is
+   * added on its own; more go to each queue in one bulk add.
+   */
+  private async addQueuedJobs(records: readonly RunRecord[]): Promise<void> {
+    const jobs = records.flatMap((record) =>
+      record.phases
+        .filter((p) => p.state === 'queued' && (record.state !== 'cancelled' || p.phase === 'cleanup'))
+        .map((p) => {
+          const data = JobPayloadSchema.parse({ runId: record.runId, loadId: p.loadId, phase: p.phase, generation: p.generation });
+          const load = record.pipeline.loads.find((l) => l.id === p.loadId);
+          return { kind: queueForPhase(p.phase), name: p.phase, data, opts: jobOptions(data, jobRetryOverrides(load)) };
+        }),
+    );
+    if (jobs.length === 1) {
+      const [job] = jobs as [(typeof jobs)[number]];
+      await this.queues[job.kind].add(job.name, job.data, job.opts);
+    } else if (jobs.length > 1) {
+      await Promise.all(
+        QUEUE_KINDS.map(async (kind) => {
+          const ofKind = jobs.filter((j) => j.kind === kind);
+          if (ofKind.length > 0) await this.queues[kind].addBulk(ofKind.map(({ name, data, opts }) => ({ name, data, opts })));
+        }),
+      );
+    }
+  }
 }

@@ -19,6 +19,33 @@ export class LuaScript {
     this.sha = createHash('sha1').update(this.source).digest('hex');
   }
 
+  /**
+   * Runs the script once per call, every call sent in one pipelined round trip; a reply per
+   * call, in order. Calls refused because Redis did not have the script yet are sent again once
+   * it is loaded (only those: the others ran). The first call that failed otherwise rejects the
+   * whole, after every call was tried.
+   */
+  async runMany(redis: Redis, calls: ReadonlyArray<readonly [keys: string[], args: (string | number)[]]>): Promise<unknown[]> {
+    const send = async (indexes: number[]) => {
+      const batch = redis.pipeline();
+      for (const i of indexes) {
+        const [keys, args] = calls[i]!;
+        batch.evalsha(this.sha, keys.length, ...keys, ...args);
+      }
+      return (await batch.exec()) ?? [];
+    };
+    const replies = await send(calls.map((_, i) => i));
+    const missing = replies.flatMap(([err], i) => (err?.message.startsWith('NOSCRIPT') ? [i] : []));
+    if (missing.length > 0) {
+      await redis.script('LOAD', this.source);
+      (await send(missing)).forEach((reply, j) => (replies[missing[j]!] = reply));
+    }
+    return replies.map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    });
+  }
+
   async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);

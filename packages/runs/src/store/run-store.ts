@@ -68,16 +68,32 @@ export class RunStore {
 
   /** Stores a new run; false (and nothing written) when a run with its id exists already. */
   async create(record: RunRecord): Promise<boolean> {
+    return (await this.createMany([record]))[0]!;
+  }
+
+  /**
+   * `create` for many runs in one round trip: per record, whether it was stored (false when a
+   * run with its id existed). Each record is created atomically on its own; when the call
+   * rejects, some may have been stored, and creating them again is safe.
+   */
+  async createMany(records: readonly RunRecord[]): Promise<boolean[]> {
     const { keys } = this;
-    const json = JSON.stringify(record);
-    const events = runEvents(null, record, this.now()).map((e) => JSON.stringify(e));
-    const created = await this.createScript.run(
+    const at = this.now();
+    const jsons = records.map((record) => JSON.stringify(record));
+    const replies = await this.createScript.runMany(
       this.redis,
-      [keys.run(record.runId), keys.runs(record.pipelineId), keys.active(record.pipelineId), keys.events, keys.stats],
-      [json, scoreOf(record), record.runId, isTerminalRun(record.state) ? '0' : '1', this.eventsMaxLen, statsField(record.pipelineId, record.state), ...events],
+      records.map((record, i) => {
+        const events = runEvents(null, record, at).map((e) => JSON.stringify(e));
+        return [
+          [keys.run(record.runId), keys.runs(record.pipelineId), keys.active(record.pipelineId), keys.events, keys.stats],
+          [jsons[i]!, scoreOf(record), record.runId, isTerminalRun(record.state) ? '0' : '1', this.eventsMaxLen, statsField(record.pipelineId, record.state), ...events],
+        ] as const;
+      }),
     );
-    if (created === 1) this.remember(record.runId, json);
-    return created === 1;
+    return replies.map((reply, i) => {
+      if (reply === 1) this.remember(records[i]!.runId, jsons[i]!);
+      return reply === 1;
+    });
   }
 
   async get(runId: string): Promise<RunRecord | null> {

@@ -29,24 +29,16 @@ export interface TickContext {
   metrics?: SchedulerMetrics;
 }
 
-async function act(ctx: TickContext, pipeline: PipelineDefinition, run: PlannedRun, result: PipelineTickResult, logger: Logger): Promise<void> {
-  if (run.action === 'create') {
-    const { created } = await ctx.orchestrator.createOrGetRun({ pipeline, trigger: run.trigger, interval: run.interval, runId: run.runId });
-    if (created) {
-      result.created.push(run.runId);
-      ctx.metrics?.runCreated(pipeline.id, run.trigger);
-    }
+/** A backfill's retry of a failed run, dropped when the run is no longer failed. */
+async function retry(ctx: TickContext, runId: string, result: PipelineTickResult, logger: Logger): Promise<void> {
+  const existing = await ctx.orchestrator.store.get(runId);
+  if (existing?.state === 'failed') {
+    await ctx.orchestrator.retryRun(runId);
+    result.retried.push(runId);
+    logger.info({ runId }, 'failed run retried for a backfill');
   } else {
-    const existing = await ctx.orchestrator.store.get(run.runId);
-    if (existing?.state === 'failed') {
-      await ctx.orchestrator.retryRun(run.runId);
-      result.retried.push(run.runId);
-      logger.info({ runId: run.runId }, 'failed run retried for a backfill');
-    } else {
-      logger.info({ runId: run.runId, state: existing?.state ?? 'missing' }, 'backfill retry dropped: the run is no longer failed');
-    }
+    logger.info({ runId, state: existing?.state ?? 'missing' }, 'backfill retry dropped: the run is no longer failed');
   }
-  if (run.pending) await ctx.backfills.remove(pipeline.id, encodePendingBackfill(run.pending));
 }
 
 /** What the tick read for every pipeline at once, before taking any lock. */
@@ -103,6 +95,9 @@ export interface TickPipelinesOptions {
   batchSize: number;
 }
 
+/** Lock batches in flight at once. */
+const BATCHES_AT_ONCE = 2;
+
 function lockKeys(ctx: TickContext, pipelineId: string): TickLockKeys {
   const { keys } = ctx.orchestrator.store;
   return { lock: schedulerKeys(ctx.keyPrefix, pipelineId).lock, sched: keys.sched(pipelineId), active: keys.active(pipelineId) };
@@ -112,8 +107,9 @@ function lockKeys(ctx: TickContext, pipelineId: string): TickLockKeys {
  * One tick over the scheduled pipelines. The snapshot passes over paused pipelines and those
  * with no due interval and no waiting backfill, without a lock. The rest are taken in batches:
  * the batch's locks are taken in one step (a pipeline whose lock another replica holds is
- * `busy`), each pipeline then creates what fits (see `tickLockedPipeline`), and the locks are
- * given back in one step with how far each series got. A pipeline that fails is reported in
+ * `busy`), each pipeline plans what fits (see `planLockedPipeline`), the batch's runs are
+ * created together (see `actOnPlans`), and the locks are given back in one step with how far
+ * each series got. A pipeline that fails is reported in
  * `errors` and tried again next tick; the others go on.
  */
 export async function tickPipelines(ctx: TickContext, pipelines: readonly PipelineDefinition[], now: Date, options: TickPipelinesOptions, out: TickOutcome): Promise<void> {
@@ -126,9 +122,10 @@ export async function tickPipelines(ctx: TickContext, pipelines: readonly Pipeli
     else if (!hasWork(pipeline, snapshot, now)) out.pipelines.push(idle);
     else due.push({ pipeline, snapshot });
   }
-  for (let i = 0; i < due.length; i += options.batchSize) {
-    await tickBatch(ctx, due.slice(i, i + options.batchSize), now, options.concurrency, out);
-  }
+  const batches: Array<typeof due> = [];
+  for (let i = 0; i < due.length; i += options.batchSize) batches.push(due.slice(i, i + options.batchSize));
+  // Two at a time: one batch is planned and built while Redis runs the other's scripts.
+  await forEachLimit(batches, BATCHES_AT_ONCE, (batch) => tickBatch(ctx, batch, now, options.concurrency, out));
 }
 
 /** Whether the snapshot leaves the pipeline anything to do: a due interval or a waiting backfill. */
@@ -156,7 +153,8 @@ async function tickBatch(
     return;
   }
   const held: TickLockRelease[] = [];
-  const work: Array<() => Promise<void>> = [];
+  const planned: LockedPlan[] = [];
+  const planning: Array<() => Promise<void>> = [];
   batch.forEach(({ pipeline, snapshot }, i) => {
     const read = reads[i];
     if (!read) {
@@ -165,41 +163,44 @@ async function tickBatch(
     }
     const release: TickLockRelease = { keys: keys[i]! };
     held.push(release);
-    work.push(async () => {
+    planning.push(async () => {
       try {
-        out.pipelines.push(await tickLockedPipeline(ctx, pipeline, now, read, snapshot, (end) => (release.advanceTo = end)));
+        planned.push({ ...(await planLockedPipeline(ctx, pipeline, now, read, snapshot)), release });
       } catch (error) {
-        out.errors.push({ pipelineId: pipeline.id, error });
-        ctx.logger.error({ err: error, pipelineId: pipeline.id }, 'scheduler tick failed for this pipeline; trying again next tick');
+        failed(ctx, out, pipeline.id, error);
       }
     });
   });
   try {
-    await forEachLimit(work, concurrency, (run) => run());
+    await forEachLimit(planning, concurrency, (plan) => plan());
+    await actOnPlans(ctx, planned, concurrency, out);
   } finally {
     // Recorded as the locks are given back: a crash before that replans the same run ids.
     await ctx.locks.release(token, held);
   }
 }
 
+function failed(ctx: TickContext, out: TickOutcome, pipelineId: string, error: unknown): void {
+  out.errors.push({ pipelineId, error });
+  ctx.logger.error({ err: error, pipelineId }, 'scheduler tick failed for this pipeline; trying again next tick');
+}
+
+/** What one locked pipeline will do this tick, and the lock to give back with how far its series got. */
+interface LockedPlan {
+  pipeline: PipelineDefinition;
+  runs: PlannedRun[];
+  logger: Logger;
+  release: TickLockRelease;
+}
+
 /**
- * One scheduled pipeline's tick, under its lock: with how far the series got and how many runs
- * are active (read as the lock was taken), read which backfill intervals wait, then create what
- * fits, oldest interval first. `advance` learns the end of each scheduled interval a run now
- * exists for.
+ * One scheduled pipeline's plan, under its lock: with how far the series got and how many runs
+ * are active (read as the lock was taken), read which backfill intervals wait, then decide what
+ * fits, oldest interval first (see `planTick`).
  */
-async function tickLockedPipeline(
-  ctx: TickContext,
-  pipeline: PipelineDefinition,
-  now: Date,
-  read: TickLockRead,
-  snapshot: PipelineSnapshot,
-  advance: (intervalEnd: string) => void,
-): Promise<PipelineTickResult> {
-  const result: PipelineTickResult = { pipelineId: pipeline.id, status: 'ticked', created: [], retried: [] };
+async function planLockedPipeline(ctx: TickContext, pipeline: PipelineDefinition, now: Date, read: TickLockRead, snapshot: PipelineSnapshot): Promise<Omit<LockedPlan, 'release'>> {
   const schedule = pipeline.schedule!;
   const logger = withLogScope(ctx.logger, { pipelineId: pipeline.id });
-  const lastEnd = parseInstant(read.lastEnd);
   const { activeCount } = read;
   const free = Math.max(0, schedule.maxActiveRuns - activeCount);
   const stored = snapshot.backfills === 0 ? [] : await ctx.backfills.peek(pipeline.id, free);
@@ -209,10 +210,45 @@ async function tickLockedPipeline(
     await ctx.backfills.remove(pipeline.id, raw);
   }
   const pendingBackfill = stored.flatMap((s) => (s.entry ? [s.entry] : []));
-  const plan = planTick({ pipelineId: pipeline.id, schedule, lastEnd, activeCount, now, pendingBackfill });
-  for (const run of plan.runs) {
-    await act(ctx, pipeline, run, result, logger);
-    if (run.advancesSchedule) advance(run.interval.end.toISOString());
+  const plan = planTick({ pipelineId: pipeline.id, schedule, lastEnd: parseInstant(read.lastEnd), activeCount, now, pendingBackfill });
+  return { pipeline, runs: plan.runs, logger };
+}
+
+/**
+ * Carries out a batch's plans. Every run to create, whichever pipeline it is for, is created in
+ * one call (records in one round trip, first jobs in one more); then each pipeline retries what
+ * a backfill asked, settles its backfill entries and moves its series on. Runs whose creation
+ * failed move nothing on: the next tick plans the same run ids again.
+ */
+async function actOnPlans(ctx: TickContext, planned: readonly LockedPlan[], concurrency: number, out: TickOutcome): Promise<void> {
+  const creates = planned.flatMap((plan) => plan.runs.filter((run) => run.action === 'create').map((run) => ({ plan, run })));
+  let created: ReadonlySet<string> = new Set();
+  let creating: unknown;
+  try {
+    const results = await ctx.orchestrator.createOrGetRuns(creates.map(({ plan, run }) => ({ pipeline: plan.pipeline, trigger: run.trigger, interval: run.interval, runId: run.runId })));
+    created = new Set(results.flatMap((r) => (r.created ? [r.record.runId] : [])));
+  } catch (error) {
+    creating = error;
   }
-  return result;
+  await forEachLimit(planned, concurrency, async ({ pipeline, runs, logger, release }) => {
+    if (creating !== undefined && runs.some((run) => run.action === 'create')) {
+      failed(ctx, out, pipeline.id, creating);
+      return;
+    }
+    const result: PipelineTickResult = { pipelineId: pipeline.id, status: 'ticked', created: [], retried: [] };
+    try {
+      for (const run of runs) {
+        if (run.action === 'retry') await retry(ctx, run.runId, result, logger);
+        else if (created.has(run.runId)) {
+          result.created.push(run.runId);
+          ctx.metrics?.runCreated(pipeline.id, run.trigger);
+        }
+        if (run.pending) await ctx.backfills.remove(pipeline.id, encodePendingBackfill(run.pending));
+        if (run.advancesSchedule) release.advanceTo = run.interval.end.toISOString();
+      }
+      out.pipelines.push(result);
+    } catch (error) {
+      failed(ctx, out, pipeline.id, error);
+    }
+  });
 }
