@@ -89,7 +89,7 @@ export interface TickOutcome {
 }
 
 export interface TickPipelinesOptions {
-  /** Pipelines acted on at once. */
+  /** Pipelines of a batch planned and acted on at once. */
   concurrency: number;
   /** Pipelines whose locks are taken and given back in one round trip. */
   batchSize: number;
@@ -109,8 +109,8 @@ function lockKeys(ctx: TickContext, pipelineId: string): TickLockKeys {
  * the batch's locks are taken in one step (a pipeline whose lock another replica holds is
  * `busy`), each pipeline plans what fits (see `planLockedPipeline`), the batch's runs are
  * created together (see `actOnPlans`), and the locks are given back in one step with how far
- * each series got. A pipeline that fails is reported in
- * `errors` and tried again next tick; the others go on.
+ * each series got. A pipeline that fails is reported in `errors` and tried again next tick; the
+ * others go on.
  */
 export async function tickPipelines(ctx: TickContext, pipelines: readonly PipelineDefinition[], now: Date, options: TickPipelinesOptions, out: TickOutcome): Promise<void> {
   const snapshots = await snapshotPipelines(ctx, pipelines.map((p) => p.id));
