@@ -97,16 +97,15 @@ async function markRunning(orchestrator: Orchestrator, payload: JobPayload, work
 }
 
 /**
- * A job whose phase does not run. A phase that already succeeded means the worker before died
- * between the hand-off and completing its job: hand off again (a no-op for jobs already added).
- * A phase that failed for good, or a cancelled run, may likewise have lost the enqueue of its
- * cleanup: the queued phases' jobs are added again.
+ * A job whose phase does not run. Its phase may have finished (success, or failed for good), or
+ * its run been cancelled, by a worker that died before adding the jobs that follow (downstream,
+ * or cleanup): the queued phases' jobs are added again (no-ops for jobs already added).
  */
 async function notRun(refused: PhaseTransitionError | RunNotFoundError, orchestrator: Orchestrator, payload: JobPayload, log: Logger): Promise<PhaseOutcome> {
-  const { runId, loadId, phase, generation } = payload;
-  if (refused instanceof PhaseTransitionError && refused.code === 'E_PHASE_TERMINAL' && refused.phaseState === 'success') {
-    const current = (await orchestrator.store.get(runId))?.phases.find((p) => p.loadId === loadId && p.phase === phase);
-    await orchestrator.completePhase(runId, loadId, phase, current?.result, { generation });
+  const { runId } = payload;
+  const terminal = refused instanceof PhaseTransitionError && refused.code === 'E_PHASE_TERMINAL';
+  if (terminal && refused.phaseState === 'success') {
+    await orchestrator.enqueueReady(runId);
     log.info('phase had already succeeded: downstream enqueued again');
     return 'handed-off';
   }
@@ -115,7 +114,7 @@ async function notRun(refused: PhaseTransitionError | RunNotFoundError, orchestr
     refused instanceof PhaseTransitionError ? { reason, runState: refused.runState, phaseState: refused.phaseState } : { reason, runState: 'missing' },
     'phase not run',
   );
-  if (refused instanceof PhaseTransitionError && (refused.code === 'E_RUN_CANCELLED' || refused.phaseState === 'failed')) await orchestrator.enqueueReady(runId);
+  if (reason === 'cancelled' || (terminal && refused.phaseState === 'failed')) await orchestrator.enqueueReady(runId);
   return reason;
 }
 
