@@ -3,6 +3,7 @@
 // bookkeeping, the hand-off and BullMQ, each beside a bare BullMQ baseline from the same run.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
@@ -165,20 +166,30 @@ async function throughput(redis, concurrency) {
 /** Memory of the scheduler's task in the infra stack (infra/src/stacks/orchestrator-stack.ts). */
 const SCHEDULER_TASK_MB = 512;
 
+/** The NODE_OPTIONS the scheduler's image sets (the Dockerfile's `scheduler` stage), or '' when it sets none. */
+function schedulerImageNodeOptions() {
+  const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+  const stage = /^FROM \S+ AS scheduler\n([\s\S]*?)(?=^FROM |(?![\s\S]))/m.exec(dockerfile)?.[1] ?? '';
+  const value = /^ENV NODE_OPTIONS=(.*)$/m.exec(stage)?.[1]?.trim() ?? '';
+  return value.replace(/^"(.*)"$/, '$1');
+}
+
 /**
- * The scheduler with 10,000 definitions runs in its own process, so its memory is its own;
- * with `limitMb`, inside a memory cgroup of that size, as its container runs it.
+ * The scheduler with 10,000 definitions runs in its own process, so its memory is its own, with
+ * the Node options of its image; with `limitMb`, inside a memory cgroup of that size, as its
+ * container runs it.
  */
 function schedulerScale(limitMb) {
   const cgroup = limitMb ? memoryCgroup(`pipeline-bench-${process.pid}`, limitMb * 1024 * 1024) : null;
   const [command, args] = (cgroup?.wrap ?? ((c, a) => [c, a]))(process.execPath, [path.join(root, 'scripts/bench/scheduler-scale.mjs')]);
+  const nodeOptions = schedulerImageNodeOptions();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: nodeOptions } });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.on('close', (code) => {
       cgroup?.remove();
-      if (code === 0) resolve({ ...JSON.parse(out), memoryLimitMb: cgroup ? limitMb : null });
+      if (code === 0) resolve({ ...JSON.parse(out), memoryLimitMb: cgroup ? limitMb : null, nodeOptions });
       else reject(new Error(`scheduler-scale exited ${code}`));
     });
   });
@@ -235,11 +246,11 @@ async function throughputFigures(redis) {
 async function schedulerFigures() {
   // As deployed: in its task's memory. Then with the machine's memory, for comparison.
   const scale = await schedulerScale(SCHEDULER_TASK_MB);
-  const limit = { memoryLimitMb: scale.memoryLimitMb };
+  const limit = { memoryLimitMb: scale.memoryLimitMb, nodeOptions: scale.nodeOptions };
   figure('queue.scheduler_10k_rss', { value: scale.rssMb, unit: 'MB', target: 'value<=256', check: (v) => v <= 256, extra: limit });
   figure('queue.scheduler_10k_enqueue', { value: scale.enqueueSeconds, unit: 's', target: 'value<=2', check: (v) => v <= 2, extra: limit });
   emit({ bench: 'queue.scheduler_10k_load', value: scale.loadSeconds, unit: 's', runs: scale.runs, ...limit });
   if (scale.memoryLimitMb === null) return;
   const unlimited = await schedulerScale(null);
-  emit({ bench: 'queue.scheduler_10k_rss_unlimited', value: round(unlimited.rssMb), unit: 'MB', enqueueSeconds: round(unlimited.enqueueSeconds), memoryLimitMb: null, target: 'reported' });
+  emit({ bench: 'queue.scheduler_10k_rss_unlimited', value: round(unlimited.rssMb), unit: 'MB', enqueueSeconds: round(unlimited.enqueueSeconds), memoryLimitMb: null, nodeOptions: unlimited.nodeOptions, target: 'reported' });
 }
