@@ -163,6 +163,42 @@ async function throughput(redis, concurrency) {
   return (runCount * PHASES.length) / seconds;
 }
 
+/**
+ * Runs of PHASES.length no-op jobs chained through BullMQ alone: each job adds the next one of
+ * its run, as the hand-off does, with no run record. Phases per second; where the hand-off's
+ * queue work ends and the run bookkeeping begins.
+ */
+async function chainThroughput(redis, count, concurrency) {
+  const prefix = `{bench-chain-${randomBytes(3).toString('hex')}}`;
+  const queue = new Queue('chain', { connection: redis, prefix });
+  const runs = Math.ceil(count / PHASES.length);
+  const add = (run, phase) => queue.add('noop', { run, phase }, { jobId: `r${run}__p${phase}`, removeOnComplete: true });
+  let done = 0;
+  let finished;
+  const allDone = new Promise((resolve) => (finished = resolve));
+  const connection = redis.duplicate({ maxRetriesPerRequest: null });
+  const t0 = performance.now();
+  const worker = new Worker(
+    'chain',
+    async (job) => {
+      if (job.data.phase + 1 < PHASES.length) await add(job.data.run, job.data.phase + 1);
+      return null;
+    },
+    { connection, prefix, concurrency },
+  );
+  worker.on('completed', () => {
+    if (++done === runs * PHASES.length) finished();
+  });
+  for (let i = 0; i < runs; i++) await add(i, 0);
+  await allDone;
+  const seconds = (performance.now() - t0) / 1000;
+  await worker.close();
+  connection.disconnect();
+  await queue.close();
+  await dropPrefix(redis, prefix);
+  return (runs * PHASES.length) / seconds;
+}
+
 /** Memory of the scheduler's task in the infra stack (infra/src/stacks/orchestrator-stack.ts). */
 const SCHEDULER_TASK_MB = 512;
 
@@ -229,9 +265,11 @@ async function throughputFigures(redis) {
   // noise moves its rate by half: the two are measured in turns and their medians compared.
   const bare = [];
   const ours = [];
+  const chain = [];
   for (let i = 0; i < THROUGHPUT_REPEATS; i++) {
     bare.push(await bareThroughput(redis, THROUGHPUT_PHASES, concurrency));
     ours.push(await throughput(redis, concurrency));
+    chain.push(await chainThroughput(redis, THROUGHPUT_PHASES, concurrency));
   }
   figure('queue.throughput', {
     value: median(ours),
@@ -240,6 +278,14 @@ async function throughputFigures(redis) {
     extra: { repeats: THROUGHPUT_REPEATS },
     target: 'ratio>=0.25',
     check: (_v, r) => r >= 0.25,
+  });
+  figure('queue.throughput_chain', {
+    value: median(chain),
+    unit: 'phases/s',
+    baseline: median(bare),
+    extra: { repeats: THROUGHPUT_REPEATS },
+    target: 'reported',
+    check: () => true,
   });
 }
 
