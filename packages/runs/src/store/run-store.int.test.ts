@@ -55,6 +55,30 @@ describe('RunStore', () => {
     expect(stored.version).toBe(1 + writers);
   });
 
+  it('stores the version as the last member, and compares versions of records stored in any member order', async () => {
+    const id = 'orders.scheduled.x';
+    const stored = async () => (await ctx.redis.get(store.keys.run(id)))!;
+    await store.create(record(id));
+    // Members added by a change (startedAt here) still come before the version.
+    await store.update(id, (r) => ({ ...r, startedAt: '2026-01-02T00:06:00.000Z' }));
+    expect(await stored()).toMatch(/,"version":2}$/);
+
+    // A record whose version is not last, with a nested `version` at its end, is decoded: a
+    // store that last wrote version 2 is refused against version 5, reads, and writes 6.
+    const { version: _version, ...rest } = await store.require(id);
+    await ctx.redis.set(store.keys.run(id), JSON.stringify({ version: 5, ...rest, note: { at: 1, version: 99 } }));
+    const written = await store.update(id, (r) => ({ ...r, params: { by: 'first' } }));
+    expect(written.version).toBe(6);
+    expect(await stored()).toMatch(/,"version":6}$/);
+
+    // Read off the end: another store's write makes this store's remembered version 6 stale.
+    const other = new RunStore(ctx.redis, { keyPrefix: ctx.keyPrefix });
+    await other.update(id, (r) => ({ ...r, params: { ...r.params, other: true } }));
+    const last = await store.update(id, (r) => ({ ...r, params: { ...r.params, again: true } }));
+    expect(last.version).toBe(8);
+    expect(last.params).toEqual({ by: 'first', other: true, again: true });
+  });
+
   it('writes nothing when the update function returns its argument', async () => {
     await store.create(record('orders.scheduled.x'));
     const same = await store.update('orders.scheduled.x', (r) => r);

@@ -37,6 +37,15 @@ export function statsField(pipelineId: string, state: RunState): string {
   return `${pipelineId}:${state}`;
 }
 
+/**
+ * The record as stored: JSON with `version` as its last member, where the compare-and-set script
+ * reads it without decoding the whole record.
+ */
+function storedJson(record: RunRecord): string {
+  const { version, ...rest } = record;
+  return JSON.stringify({ ...rest, version });
+}
+
 /** Where a run sits in its pipeline's index: by data interval, or creation for a full refresh. */
 function scoreOf(record: RunRecord): number {
   return Date.parse(record.intervalStart ?? record.createdAt);
@@ -79,7 +88,7 @@ export class RunStore {
   async createMany(records: readonly RunRecord[]): Promise<boolean[]> {
     const { keys } = this;
     const at = this.now();
-    const jsons = records.map((record) => JSON.stringify(record));
+    const jsons = records.map(storedJson);
     const replies = await this.createScript.runMany(
       this.redis,
       records.map((record, i) => {
@@ -147,7 +156,7 @@ export class RunStore {
   private async write(current: RunRecord, changed: RunRecord): Promise<RunRecord | undefined> {
     const { keys } = this;
     const next: RunRecord = { ...changed, version: current.version + 1 };
-    const json = JSON.stringify(next);
+    const json = storedJson(next);
     const events = runEvents(current, next, this.now()).map((e) => JSON.stringify(e));
     const stateChanged = current.state !== next.state;
     const written = await this.casScript.run(
