@@ -59,21 +59,22 @@ async function bareRoundTrips(redis, count) {
   return samples;
 }
 
-/** A bare BullMQ no-op worker draining `count` jobs: jobs per second. */
-async function bareThroughput(redis, count, concurrency) {
-  const prefix = `{bench-tput-${randomBytes(3).toString('hex')}}`;
-  const queue = new Queue('noop', { connection: redis, prefix });
-  await queue.addBulk(Array.from({ length: count }, (_, i) => ({ name: 'noop', data: { i }, opts: { jobId: `t${i}`, removeOnComplete: true } })));
+/**
+ * A BullMQ worker on `queue` (keys under `prefix`) until `count` jobs completed, timed from its start; `feed` adds
+ * jobs once the clock runs. Jobs per second. The queue is closed and its keys dropped after.
+ */
+async function drainRate(redis, queue, prefix, { count, concurrency, processor, feed }) {
   let done = 0;
+  let finished;
+  const allDone = new Promise((resolve) => (finished = resolve));
   const t0 = performance.now();
   const connection = redis.duplicate({ maxRetriesPerRequest: null });
-  const finished = new Promise((resolve) => {
-    const worker = new Worker('noop', async () => null, { connection, prefix, concurrency });
-    worker.on('completed', () => {
-      if (++done === count) resolve(worker);
-    });
+  const worker = new Worker(queue.name, processor, { connection, prefix, concurrency });
+  worker.on('completed', () => {
+    if (++done === count) finished();
   });
-  const worker = await finished;
+  await feed?.();
+  await allDone;
   const seconds = (performance.now() - t0) / 1000;
   await worker.close();
   // The worker closes the connections it made, not the one it was given.
@@ -81,6 +82,14 @@ async function bareThroughput(redis, count, concurrency) {
   await queue.close();
   await dropPrefix(redis, prefix);
   return count / seconds;
+}
+
+/** A bare BullMQ no-op worker draining `count` jobs added before its clock starts: jobs per second. */
+async function bareThroughput(redis, count, concurrency) {
+  const prefix = `{bench-tput-${randomBytes(3).toString('hex')}}`;
+  const queue = new Queue('noop', { connection: redis, prefix });
+  await queue.addBulk(Array.from({ length: count }, (_, i) => ({ name: 'noop', data: { i }, opts: { jobId: `t${i}`, removeOnComplete: true } })));
+  return drainRate(redis, queue, prefix, { count, concurrency, processor: async () => null });
 }
 
 const PIPELINE = parsePipeline('bench.yaml', `id: bench
@@ -173,30 +182,17 @@ async function chainThroughput(redis, count, concurrency) {
   const queue = new Queue('chain', { connection: redis, prefix });
   const runs = Math.ceil(count / PHASES.length);
   const add = (run, phase) => queue.add('noop', { run, phase }, { jobId: `r${run}__p${phase}`, removeOnComplete: true });
-  let done = 0;
-  let finished;
-  const allDone = new Promise((resolve) => (finished = resolve));
-  const connection = redis.duplicate({ maxRetriesPerRequest: null });
-  const t0 = performance.now();
-  const worker = new Worker(
-    'chain',
-    async (job) => {
+  return drainRate(redis, queue, prefix, {
+    count: runs * PHASES.length,
+    concurrency,
+    processor: async (job) => {
       if (job.data.phase + 1 < PHASES.length) await add(job.data.run, job.data.phase + 1);
       return null;
     },
-    { connection, prefix, concurrency },
-  );
-  worker.on('completed', () => {
-    if (++done === runs * PHASES.length) finished();
+    feed: async () => {
+      for (let i = 0; i < runs; i++) await add(i, 0);
+    },
   });
-  for (let i = 0; i < runs; i++) await add(i, 0);
-  await allDone;
-  const seconds = (performance.now() - t0) / 1000;
-  await worker.close();
-  connection.disconnect();
-  await queue.close();
-  await dropPrefix(redis, prefix);
-  return (runs * PHASES.length) / seconds;
 }
 
 /** Memory of the scheduler's task in the infra stack (infra/src/stacks/orchestrator-stack.ts). */
@@ -212,13 +208,12 @@ function schedulerImageNodeOptions() {
 
 /**
  * The scheduler with 10,000 definitions runs in its own process, so its memory is its own, with
- * the Node options of its image; with `limitMb`, inside a memory cgroup of that size, as its
+ * `nodeOptions` (its image's); with `limitMb`, inside a memory cgroup of that size, as its
  * container runs it.
  */
-function schedulerScale(limitMb) {
+function schedulerScale(limitMb, nodeOptions) {
   const cgroup = limitMb ? memoryCgroup(`pipeline-bench-${process.pid}`, limitMb * 1024 * 1024) : null;
   const [command, args] = (cgroup?.wrap ?? ((c, a) => [c, a]))(process.execPath, [path.join(root, 'scripts/bench/scheduler-scale.mjs')]);
-  const nodeOptions = schedulerImageNodeOptions();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: nodeOptions } });
     let out = '';
@@ -291,12 +286,13 @@ async function throughputFigures(redis) {
 
 async function schedulerFigures() {
   // As deployed: in its task's memory. Then with the machine's memory, for comparison.
-  const scale = await schedulerScale(SCHEDULER_TASK_MB);
+  const nodeOptions = schedulerImageNodeOptions();
+  const scale = await schedulerScale(SCHEDULER_TASK_MB, nodeOptions);
   const limit = { memoryLimitMb: scale.memoryLimitMb, nodeOptions: scale.nodeOptions };
   figure('queue.scheduler_10k_rss', { value: scale.rssMb, unit: 'MB', target: 'value<=256', check: (v) => v <= 256, extra: limit });
   figure('queue.scheduler_10k_enqueue', { value: scale.enqueueSeconds, unit: 's', target: 'value<=2', check: (v) => v <= 2, extra: limit });
   emit({ bench: 'queue.scheduler_10k_load', value: scale.loadSeconds, unit: 's', runs: scale.runs, ...limit });
   if (scale.memoryLimitMb === null) return;
-  const unlimited = await schedulerScale(null);
+  const unlimited = await schedulerScale(null, nodeOptions);
   emit({ bench: 'queue.scheduler_10k_rss_unlimited', value: round(unlimited.rssMb), unit: 'MB', enqueueSeconds: round(unlimited.enqueueSeconds), memoryLimitMb: null, nodeOptions: unlimited.nodeOptions, target: 'reported' });
 }

@@ -38,12 +38,12 @@ export function statsField(pipelineId: string, state: RunState): string {
 }
 
 /**
- * The record as stored: JSON with `version` as its last member, where the compare-and-set script
- * reads it without decoding the whole record.
+ * The record at `version`, with `version` as its last member: stored that way, the
+ * compare-and-set script reads it off the end of the JSON without decoding the whole record.
  */
-function storedJson(record: RunRecord): string {
-  const { version, ...rest } = record;
-  return JSON.stringify({ ...rest, version });
+function atVersion(record: RunRecord, version: number): RunRecord {
+  const { version: _previous, ...rest } = record;
+  return { ...rest, version };
 }
 
 /** Where a run sits in its pipeline's index: by data interval, or creation for a full refresh. */
@@ -88,7 +88,7 @@ export class RunStore {
   async createMany(records: readonly RunRecord[]): Promise<boolean[]> {
     const { keys } = this;
     const at = this.now();
-    const jsons = records.map(storedJson);
+    const jsons = records.map((record) => JSON.stringify(atVersion(record, record.version)));
     const replies = await this.createScript.runMany(
       this.redis,
       records.map((record, i) => {
@@ -155,8 +155,8 @@ export class RunStore {
   /** Compare-and-set on `current.version`: the written record, or undefined when someone wrote first. */
   private async write(current: RunRecord, changed: RunRecord): Promise<RunRecord | undefined> {
     const { keys } = this;
-    const next: RunRecord = { ...changed, version: current.version + 1 };
-    const json = storedJson(next);
+    const next = atVersion(changed, current.version + 1);
+    const json = JSON.stringify(next);
     const events = runEvents(current, next, this.now()).map((e) => JSON.stringify(e));
     const stateChanged = current.state !== next.state;
     const written = await this.casScript.run(
