@@ -81,7 +81,26 @@ beforeAll(async () => {
   await client.connect();
   await client.query("SET TIME ZONE 'UTC'");
   await run(d.createSchemaIfNotExists(schema));
+  await createSharedAuditTable();
 });
+
+/**
+ * The audit table is shared by every suite on this database, and on a fresh one other suites'
+ * loads may be creating it at this moment: concurrent CREATE … IF NOT EXISTS can fail on the
+ * catalog's unique index. The loads retry it; so does this setup, after which the tests' own
+ * audit DDL finds the table there.
+ */
+async function createSharedAuditTable(): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await runAll(d.auditTableDdl());
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
 
 afterAll(async () => {
   if (client === undefined) return;

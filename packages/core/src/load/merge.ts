@@ -2,6 +2,7 @@ import type { MergeInput, Statement } from '@pipeline/sql';
 import type { LoadRun, LoadServices, PhaseOptions } from './load-run.js';
 import type { AuditResult, ExtractResult, MergeResult, StageResult } from './phase-results.js';
 import { targetTable } from './stage.js';
+import { createIfMissing } from '../warehouse/create-if-missing.js';
 
 /**
  * Phase 4 (publish): one transaction sent as one batch — create the target if it is new, merge by
@@ -50,13 +51,15 @@ export async function merge(
     },
   };
 
-  for (const statement of dialect.auditTableDdl()) await warehouse.execute(statement, options);
+  await createIfMissing(warehouse, dialect.auditTableDdl(), options);
   const published = await publishedEarlier(run, services, options);
   if (published) return published;
   const statements = dialect.mergeTransaction(input);
-  const createTarget: Statement[] = staged.targetExisted
-    ? []
-    : [dialect.createSchemaIfNotExists(target.schema), dialect.createTable(target, staged.columns, def.key)];
+  // A new target's schema may be new too, and other loads into it may be creating it now: it is
+  // created ahead of the transaction, where such a race is retried. The table itself is created
+  // inside the transaction, so it appears together with its rows.
+  if (!staged.targetExisted) await createIfMissing(warehouse, [dialect.createSchemaIfNotExists(target.schema)], options);
+  const createTarget: Statement[] = staged.targetExisted ? [] : [dialect.createTable(target, staged.columns, def.key)];
   const [begin, ...rest] = statements;
   let counts: (number | null)[];
   try {

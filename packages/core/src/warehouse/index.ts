@@ -2,6 +2,7 @@ export type { Warehouse, CallOptions } from './warehouse.js';
 export { PostgresWarehouse, type PostgresWarehouseOptions } from './postgres-warehouse.js';
 export { WarehouseError } from './warehouse-error.js';
 export { transactionBody } from './transaction-shape.js';
+export { createIfMissing } from './create-if-missing.js';
 export { RedshiftDataWarehouse } from './redshift-data-warehouse.js';
 export type { RedshiftDataOptions, RedshiftDataTarget } from './redshift-data/redshift-data-options.js';
 export { createRedshiftDataClient } from './redshift-data/create-redshift-data-client.js';

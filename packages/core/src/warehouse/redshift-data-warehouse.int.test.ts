@@ -4,6 +4,7 @@ import { redshiftDialect, type Statement } from '@pipeline/sql';
 import { createTestSchema, getPostgresUrl, startMoto, startRedshiftDataDouble, uniqueName, type MotoServer, type RedshiftDataDouble, type TestSchema } from '@pipeline/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIfMissing } from './create-if-missing.js';
 import { PostgresWarehouse } from './postgres-warehouse.js';
 import { RedshiftDataWarehouse } from './redshift-data-warehouse.js';
 import type { RedshiftDataOptions } from './redshift-data/redshift-data-options.js';
@@ -263,7 +264,9 @@ describe('RedshiftDataWarehouse through the SDK and the Data API stand-in', () =
       { name: 'email', type: { kind: 'string' as const }, nullable: true },
       { name: 'updated_at', type: { kind: 'timestamptz' as const }, nullable: true },
     ];
-    for (const statement of [...redshiftDialect.auditTableDdl(), redshiftDialect.createTable(target, cols, ['user_id']), redshiftDialect.createTable(staging, cols, [])]) {
+    // Other suites may be creating the shared audit table on a fresh database right now.
+    await createIfMissing(warehouse, redshiftDialect.auditTableDdl());
+    for (const statement of [redshiftDialect.createTable(target, cols, ['user_id']), redshiftDialect.createTable(staging, cols, [])]) {
       await warehouse.execute(statement);
     }
     await warehouse.transaction([
