@@ -47,6 +47,32 @@ async function runAll(statements: Statement[]): Promise<void> {
   }
 }
 
+/**
+ * Two sessions at once: runs `first` on this file's connection up to index `pauseAt`, starts
+ * `second` on a connection of its own, gives it time to run into whatever lock stops it, then
+ * runs the rest of `first`. Settles with the second transaction's outcome, rolled back when it
+ * failed.
+ */
+async function race(first: Statement[], pauseAt: number, second: Statement[]): Promise<PromiseSettledResult<void>> {
+  const other = new pg.Client({ connectionString: DATABASE_URL });
+  await other.connect();
+  try {
+    for (const s of first.slice(0, pauseAt)) await client.query(s.sql, s.params);
+    const racing = (async () => {
+      for (const s of second) await other.query(s.sql, s.params);
+    })().catch(async (err: unknown) => {
+      await other.query('ROLLBACK');
+      throw err;
+    });
+    const outcome = Promise.allSettled([racing]).then(([settled]) => settled!);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const s of first.slice(pauseAt)) await client.query(s.sql, s.params);
+    return await outcome;
+  } finally {
+    await other.end();
+  }
+}
+
 /** One CSV line in PostgreSQL's convention: NULL is an unquoted empty field, text is quoted. */
 function csvLine(values: (string | null)[]): string {
   return values.map((v) => (v === null ? '' : `"${v.replaceAll('"', '""')}"`)).join(',') + '\n';
@@ -589,26 +615,35 @@ describe('a merge publishes once per run and load', () => {
     await copyRows(pair.staging, userNames, [['1', 'a', null, null]]);
     const runId = `${auditRunPrefix}-race`;
     const statements = d.mergeTransaction({ strategy: 'append', ...pair, columns: userNames, key: [], audit: { ...auditRow, runId } });
-    const other = new pg.Client({ connectionString: DATABASE_URL });
-    await other.connect();
-    try {
-      // The first attempt stops right after taking the lock; the second runs its body and waits.
-      const guardAt = statements.findIndex((s) => s.sql.startsWith('LOCK'));
-      for (const s of statements.slice(0, guardAt + 1)) await client.query(s.sql, s.params);
-      const second = (async () => {
-        for (const s of statements) await other.query(s.sql, s.params);
-      })().catch(async (err: unknown) => {
-        await other.query('ROLLBACK');
-        throw err;
-      });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      for (const s of statements.slice(guardAt + 1)) await client.query(s.sql, s.params);
-      await expect(second).rejects.toMatchObject({ code: '22012' });
-    } finally {
-      await other.end();
-    }
+    // The first attempt stops right after taking the audit lock; the second (a plain append,
+    // which takes no target lock) runs its body and waits.
+    const guardAt = statements.findIndex((s) => s.sql.startsWith('LOCK') && s.sql.includes('"pipeline_audit"'));
+    const second = await race(statements, guardAt + 1, statements);
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: '22012' } });
     expect(await snapshot(pair.target, userNames)).toEqual([['1', 'a', null, null]]);
     expect((await run(d.auditRowLookup(runId, 'users'))).rows).toHaveLength(1);
+  });
+});
+
+describe('two runs merging into one target at once', () => {
+  // A target without a unique key, as tables made outside the pipeline often are: nothing but
+  // the merge's own lock keeps the second run from inserting what the first is inserting.
+  it.each<MergeInput['strategy']>(['merge', 'delete-insert', 'replace'])('%s: the second waits for the first and sees its rows', async (strategy) => {
+    const pair = await usersPair([['1', 'old', null, null]]);
+    await client.query(`ALTER TABLE "${schema}"."${pair.target.name}" DROP CONSTRAINT "${pair.target.name}_pkey"`);
+    const secondStaging = stagingTableName(pair.target, `run-${tableCounter}-second`, 'users', 'postgres');
+    await run(d.createTableLike(secondStaging, pair.target));
+    await copyRows(pair.staging, userNames, [['1', 'first', null, null], ['2', 'first', null, null]]);
+    await copyRows(secondStaging, userNames, [['1', 'second', null, null], ['2', 'second', null, null]]);
+    const key = strategy === 'replace' ? [] : ['user_id'];
+    const first = d.mergeTransaction({ strategy, target: pair.target, staging: pair.staging, columns: userNames, key });
+    const second = d.mergeTransaction({ strategy, target: pair.target, staging: secondStaging, columns: userNames, key });
+    // The first run does everything but COMMIT; the second starts meanwhile.
+    expect(await race(first, first.length - 1, second)).toMatchObject({ status: 'fulfilled' });
+    expect(await snapshot(pair.target, userNames)).toEqual([
+      ['1', 'second', null, null],
+      ['2', 'second', null, null],
+    ]);
   });
 });
 

@@ -61,9 +61,10 @@ export async function merge(
   if (!staged.targetExisted) await createIfMissing(warehouse, [dialect.createSchemaIfNotExists(target.schema)], options);
   const createTarget: Statement[] = staged.targetExisted ? [] : [dialect.createTable(target, staged.columns, def.key)];
   const [begin, ...rest] = statements;
+  const transaction = [begin as Statement, ...createTarget, ...rest];
   let counts: (number | null)[];
   try {
-    counts = await warehouse.transaction([begin as Statement, ...createTarget, ...rest], options);
+    counts = await warehouse.transaction(transaction, options);
   } catch (err) {
     // The transaction's audit guard fails it when another attempt committed first.
     const raced = await publishedEarlier(run, services, options).catch(() => null);
@@ -71,9 +72,9 @@ export async function merge(
     throw err;
   }
   services.logger.child({ phase: 'merge' }).info({ strategy: def.strategy, rowsInserted, rowsUpdated, statements: counts.length }, 'merged');
-  // replace, and append with an interval, start their body with the DELETE.
+  // replace, and append with an interval, start their body with the transaction's only DELETE.
   const deletes = def.strategy === 'replace' || input.intervalDelete !== undefined;
-  const deleteCount = deletes ? (counts[1 + createTarget.length] ?? null) : null;
+  const deleteCount = deletes ? (counts[transaction.findIndex((s) => s.sql.startsWith('DELETE '))] ?? null) : null;
   return { rowsInserted, rowsUpdated, rowsDeleted: deleteCount, createdTarget: !staged.targetExisted };
 }
 

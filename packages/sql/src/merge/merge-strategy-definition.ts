@@ -8,6 +8,11 @@ export interface MergeStrategyDefinition {
   readonly needsKey: boolean;
   /** Whether `intervalDelete` means anything to this strategy. */
   readonly acceptsIntervalDelete: boolean;
-  /** The statements between BEGIN and the audit insert. */
+  /**
+   * Whether the body replaces rows another merge may be writing (it matches keys or deletes), so
+   * that the transaction must lock the target first. Appending alone never needs it.
+   */
+  locksTarget(plan: MergePlan): boolean;
+  /** The statements between BEGIN (and the target lock) and the audit insert. */
   body(d: DialectHooks, plan: MergePlan): Statement[];
 }

@@ -7,6 +7,7 @@ import { UnknownStrategyError } from '../errors/unknown-strategy-error.js';
 import type { AuditRow } from '../types/audit-row.js';
 import type { MergeInput } from '../types/merge-input.js';
 import type { MergeStrategy } from '../types/merge-strategy.js';
+import type { Statement } from '../types/statement.js';
 
 const base: MergeInput = {
   strategy: 'merge',
@@ -40,6 +41,27 @@ function inputError(fn: () => unknown): SqlInputError {
   }
   throw new Error('expected an input error');
 }
+
+describe('the merge target lock', () => {
+  const interval = { column: 'updated_at', start: new Date('2024-01-01Z'), end: new Date('2024-01-02Z') };
+  const locking: [string, MergeInput][] = [
+    ['merge', { ...base, strategy: 'merge' }],
+    ['delete-insert', { ...base, strategy: 'delete-insert' }],
+    ['replace', { ...base, strategy: 'replace' }],
+    ['append with an interval', { ...base, strategy: 'append', intervalDelete: interval }],
+  ];
+
+  it.each(locking)('%s locks the target against other writers first', (_name, input) => {
+    expect(postgresDialect.mergeTransaction(input)[1]).toEqual({ sql: 'LOCK TABLE "analytics"."users" IN SHARE ROW EXCLUSIVE MODE', params: [] });
+    expect(redshiftDialect.mergeTransaction(input)[1]).toEqual({ sql: 'LOCK "analytics"."users"', params: [] });
+  });
+
+  it('a plain append takes no lock', () => {
+    for (const d of [postgresDialect, redshiftDialect]) {
+      expect(d.mergeTransaction({ ...base, strategy: 'append' }).filter((s) => s.sql.startsWith('LOCK'))).toEqual([]);
+    }
+  });
+});
 
 describe.each([postgresDialect, redshiftDialect])('mergeTransaction ($name)', (d) => {
   it.each<MergeStrategy>(['merge', 'delete-insert', 'append', 'replace'])(
@@ -100,7 +122,7 @@ describe.each([postgresDialect, redshiftDialect])('mergeTransaction ($name)', (d
     const interval = { column: 'updated_at', start: new Date('2024-01-01Z'), end: new Date('2024-01-02Z') };
 
     it('binds the interval as [start, end)', () => {
-      const [, del] = d.mergeTransaction({ ...base, strategy: 'append', intervalDelete: interval });
+      const del = d.mergeTransaction({ ...base, strategy: 'append', intervalDelete: interval }).find((s) => s.sql.startsWith('DELETE'));
       expect(del!.sql).toContain('"updated_at" >= $1 AND "updated_at" < $2');
       expect(del!.params).toEqual([interval.start, interval.end]);
     });
@@ -135,13 +157,14 @@ describe.each([postgresDialect, redshiftDialect])('mergeTransaction ($name)', (d
 
 describe('dialect differences in the merge', () => {
   const allKeys = { ...base, columns: ['user_id'], key: ['user_id'] };
+  const mergeOf = (statements: Statement[]) => statements.find((s) => s.sql.startsWith('MERGE'))!.sql;
 
   it('postgres omits WHEN MATCHED when every column is a key column', () => {
-    expect(postgresDialect.mergeTransaction(allKeys)[1]!.sql).not.toContain('WHEN MATCHED');
+    expect(mergeOf(postgresDialect.mergeTransaction(allKeys))).not.toContain('WHEN MATCHED');
   });
 
   it('redshift keeps a no-op WHEN MATCHED, which its MERGE requires', () => {
-    expect(redshiftDialect.mergeTransaction(allKeys)[1]!.sql).toContain(
+    expect(mergeOf(redshiftDialect.mergeTransaction(allKeys))).toContain(
       'WHEN MATCHED THEN UPDATE SET "user_id" = "src"."user_id"',
     );
   });

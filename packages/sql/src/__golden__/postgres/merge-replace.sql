@@ -1,5 +1,7 @@
 BEGIN;
 
+LOCK TABLE "analytics"."users" IN SHARE ROW EXCLUSIVE MODE;
+
 DELETE FROM "analytics"."users";
 
 INSERT INTO "analytics"."users" ("user_id", "email", "country", "updated_at")

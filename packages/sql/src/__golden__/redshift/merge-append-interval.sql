@@ -1,5 +1,7 @@
 BEGIN;
 
+LOCK "analytics"."users";
+
 -- params: ["2024-03-01T00:00:00.000Z","2024-03-02T00:00:00.000Z"]
 DELETE FROM "analytics"."users"
 WHERE "updated_at" >= $1 AND "updated_at" < $2;

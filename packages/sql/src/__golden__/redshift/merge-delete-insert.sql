@@ -1,5 +1,7 @@
 BEGIN;
 
+LOCK "analytics"."users";
+
 DELETE FROM "analytics"."users"
 USING "analytics"."users__stg_842079fadc27db07"
 WHERE "analytics"."users"."user_id" = "analytics"."users__stg_842079fadc27db07"."user_id";

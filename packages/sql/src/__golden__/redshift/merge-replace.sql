@@ -1,5 +1,7 @@
 BEGIN;
 
+LOCK "analytics"."users";
+
 DELETE FROM "analytics"."users";
 
 INSERT INTO "analytics"."users" ("user_id", "email", "country", "updated_at")

@@ -1,5 +1,7 @@
 BEGIN;
 
+LOCK "analytics"."users";
+
 MERGE INTO "analytics"."users"
 USING "analytics"."users__stg_842079fadc27db07" AS "src"
 ON "analytics"."users"."user_id" = "src"."user_id"

@@ -9,6 +9,7 @@ import type { MergeStrategyDefinition } from '../merge-strategy-definition.js';
 export const appendStrategy: MergeStrategyDefinition = {
   needsKey: false,
   acceptsIntervalDelete: true,
+  locksTarget: (p) => p.intervalDelete !== undefined,
   body(_d, p) {
     const iv = p.intervalDelete;
     const del =

@@ -10,6 +10,7 @@ import type { MergeStrategyDefinition } from '../merge-strategy-definition.js';
 export const deleteInsertStrategy: MergeStrategyDefinition = {
   needsKey: true,
   acceptsIntervalDelete: false,
+  locksTarget: () => true,
   body(_d, p) {
     const del = [`DELETE FROM ${p.target}`, `USING ${p.staging}`, `WHERE ${keyEquality(p.target, p.staging, p.key)}`].join('\n');
     return [statementOf(del), insertFromStaging(p)];

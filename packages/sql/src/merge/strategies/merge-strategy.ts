@@ -7,6 +7,7 @@ import { STAGING_ALIAS } from '../staging-alias.js';
 export const mergeStrategy: MergeStrategyDefinition = {
   needsKey: true,
   acceptsIntervalDelete: false,
+  locksTarget: () => true,
   body(d, p) {
     const updateColumns = p.columns.filter((c) => !p.key.includes(c));
     const whenMatched = d.mergeWhenMatched({ source: STAGING_ALIAS, key: p.key, updateColumns });

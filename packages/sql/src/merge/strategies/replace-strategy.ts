@@ -9,6 +9,7 @@ import type { MergeStrategyDefinition } from '../merge-strategy-definition.js';
 export const replaceStrategy: MergeStrategyDefinition = {
   needsKey: false,
   acceptsIntervalDelete: false,
+  locksTarget: () => true,
   body(_d, p) {
     return [statementOf(`DELETE FROM ${p.target}`), insertFromStaging(p)];
   },
