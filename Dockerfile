@@ -4,12 +4,15 @@
 #   target "worker":    adds Java 17, Debian's PostgreSQL JDBC driver and a venv with pyspark, for
 #                       Spark in local mode (on EMR the worker only submits and waits).
 # Both run as the unprivileged "node" user and start the `pipeline` command.
+# Node 24, the maintained LTS line (Node 20 left support in April 2026, and AWS SDK releases from
+# 2027 need 22 or later). Bookworm, for the Python 3.11 and Java 17 that the Spark jobs run on.
 
-FROM node:20-bookworm AS build
+FROM node:24-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json nx.json tsconfig.base.json tsconfig.json ./
 COPY packages ./packages
-# package-lock.json is written by npm 11: the npm 10 that Node 20 bundles rejects it as out of sync.
+# The npm that wrote package-lock.json, whatever the base image bundles: an older npm can reject
+# the lock file as out of sync.
 RUN npm install --global --no-audit --no-fund npm@11.19.1
 # @pipeline/testing is only a dev dependency of the other packages, but `npm prune` keeps every
 # workspace: it is removed by hand, and with it the embedded PostgreSQL binaries it brings.
@@ -19,7 +22,7 @@ RUN npm ci --no-audit --no-fund \
  && find packages -name '*.test.ts' -delete \
  && rm -rf packages/testing node_modules/@pipeline/testing
 
-FROM node:20-bookworm-slim AS scheduler
+FROM node:24-bookworm-slim AS scheduler
 ENV NODE_ENV=production TZ=UTC
 WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./
@@ -44,7 +47,7 @@ ENTRYPOINT ["node", "/app/packages/cli/bin/pipeline.js"]
 CMD ["scheduler"]
 
 # Java and the venv come before the application, so a code change rebuilds neither.
-FROM node:20-bookworm-slim AS worker
+FROM node:24-bookworm-slim AS worker
 ENV NODE_ENV=production TZ=UTC
 WORKDIR /app
 # The slim Debian base has no /usr/share/man/man1, where openjdk's post-install script links the
