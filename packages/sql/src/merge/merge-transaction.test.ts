@@ -17,6 +17,8 @@ const base: MergeInput = {
   key: ['user_id'],
 };
 
+const interval = { column: 'updated_at', start: new Date('2024-01-01Z'), end: new Date('2024-01-02Z') };
+
 const audit: AuditRow = {
   runId: 'r1',
   pipelineId: 'users',
@@ -43,7 +45,6 @@ function inputError(fn: () => unknown): SqlInputError {
 }
 
 describe('the merge target lock', () => {
-  const interval = { column: 'updated_at', start: new Date('2024-01-01Z'), end: new Date('2024-01-02Z') };
   const locking: [string, MergeInput][] = [
     ['merge', { ...base, strategy: 'merge' }],
     ['delete-insert', { ...base, strategy: 'delete-insert' }],
@@ -119,8 +120,6 @@ describe.each([postgresDialect, redshiftDialect])('mergeTransaction ($name)', (d
   });
 
   describe('intervalDelete', () => {
-    const interval = { column: 'updated_at', start: new Date('2024-01-01Z'), end: new Date('2024-01-02Z') };
-
     it('binds the interval as [start, end)', () => {
       const del = d.mergeTransaction({ ...base, strategy: 'append', intervalDelete: interval }).find((s) => s.sql.startsWith('DELETE'));
       expect(del!.sql).toContain('"updated_at" >= $1 AND "updated_at" < $2');
