@@ -53,6 +53,16 @@ describe('executePhase', () => {
     expect(seen?.aborted).toBe(true);
   });
 
+  it('lets go of the entry once the attempt ended: a later stop aborts nothing', async () => {
+    const entry = new RunningPhase('job', 'run', 'sql');
+    let seen: AbortSignal | undefined;
+    await executePhase(entry, 'merge', limits(60_000), async (signal) => {
+      seen = signal;
+    });
+    entry.stop('cancelled');
+    expect(seen?.aborted).toBe(false);
+  });
+
   it('stops waiting on a released phase without aborting its work', async () => {
     const entry = new RunningPhase('job', 'run', 'spark');
     let workSignal: AbortSignal | undefined;

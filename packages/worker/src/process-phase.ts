@@ -58,7 +58,7 @@ export function createPhaseProcessor(options: PhaseProcessorOptions): Processor<
       if (started instanceof Error) {
         refused = started;
       } else {
-        if (entry.signal.aborted) return 'cancelled';
+        if (entry.stopReason !== undefined) return 'cancelled';
         const record = started;
         const attempt = job.attemptsMade + 1;
         const previousExternalId = record.phases.find((p) => p.loadId === loadId && p.phase === phase)?.externalId;
@@ -165,7 +165,7 @@ async function settleFailure(err: unknown, context: FailureContext): Promise<Pha
     log.info('phase stopped: its run was cancelled');
     return 'cancelled';
   }
-  if (entry.stopReason === 'shutdown' || entry.released.aborted) {
+  if (entry.stopReason === 'shutdown' || entry.released) {
     observation.ended('handed-back');
     // Recorded first, so the next worker's start is a hand-over and not taken for a dead worker.
     // Best effort: the job goes back to the queue either way.

@@ -3,11 +3,16 @@ import type { QueueKind } from '@pipeline/runs';
 /** Why a running phase is being stopped. */
 export type StopReason = 'cancelled' | 'shutdown';
 
-/** One phase this process is running, with the handles that stop it. */
+/**
+ * One phase this process is running, with the handles that stop it. Stopping and releasing call
+ * plain listeners: a worker starts thousands of phases an hour and almost none is ever stopped,
+ * and an AbortController per handle would cost every phase more than its bookkeeping.
+ */
 export class RunningPhase {
-  private readonly stopper = new AbortController();
-  private readonly releaser = new AbortController();
   private reason: StopReason | undefined;
+  private releasedFlag = false;
+  private readonly stopListeners = new Set<(reason: StopReason) => void>();
+  private readonly releaseListeners = new Set<() => void>();
 
   constructor(
     readonly jobId: string,
@@ -17,27 +22,44 @@ export class RunningPhase {
     readonly cancellable = true,
   ) {}
 
-  /** Aborted when the phase must stop its work (its run was cancelled, or the worker shuts down). */
-  get signal(): AbortSignal {
-    return this.stopper.signal;
-  }
-
-  /** Aborted when the worker stops waiting on the phase's external job and leaves it running for another worker. */
-  get released(): AbortSignal {
-    return this.releaser.signal;
-  }
-
+  /** Set once the phase must stop its work (its run was cancelled, or the worker shuts down): the first reason given. */
   get stopReason(): StopReason | undefined {
     return this.reason;
   }
 
+  /** True once the worker stopped waiting on the phase's external job and left it running for another worker. */
+  get released(): boolean {
+    return this.releasedFlag;
+  }
+
   stop(reason: StopReason): void {
-    this.reason ??= reason;
-    this.stopper.abort(reason);
+    if (this.reason) return;
+    this.reason = reason;
+    for (const listener of [...this.stopListeners]) listener(reason);
+    this.stopListeners.clear();
   }
 
   release(): void {
-    this.releaser.abort('shutdown');
+    if (this.releasedFlag) return;
+    this.releasedFlag = true;
+    for (const listener of [...this.releaseListeners]) listener();
+    this.releaseListeners.clear();
+  }
+
+  /** Calls `listener` when the phase is stopped, at once when it already was. Returns what removes it. */
+  onStop(listener: (reason: StopReason) => void): () => void {
+    if (this.reason) {
+      listener(this.reason);
+      return () => undefined;
+    }
+    this.stopListeners.add(listener);
+    return () => this.stopListeners.delete(listener);
+  }
+
+  /** Calls `listener` when the phase is released from now on (not for a release before the call). Returns what removes it. */
+  onRelease(listener: () => void): () => void {
+    this.releaseListeners.add(listener);
+    return () => this.releaseListeners.delete(listener);
   }
 }
 

@@ -3,6 +3,7 @@ import type { RunRecord } from '../model/run-record.js';
 import { isTerminalPhase } from '../model/states.js';
 import { findPhase, replacePhase } from './find-phase.js';
 import { assertGeneration, transitionError, type GenerationOption } from './guard-phase.js';
+import { withFields } from './with-fields.js';
 import { withRollup } from './rollup.js';
 
 export interface RunningOptions extends GenerationOption {
@@ -26,7 +27,7 @@ export function applyPhaseRunning(record: RunRecord, loadId: string, phase: Load
   if (isTerminalPhase(current.state)) {
     throw transitionError('E_PHASE_TERMINAL', record, current, `phase ${loadId}/${phase} of run "${record.runId}" is already ${current.state}; it runs again only after retryRun`);
   }
-  const next = { ...current, state: 'running' as const, attempts: current.attempts + 1, startedAt: now.toISOString(), worker: options.worker };
+  const next = withFields(current, { state: 'running', attempts: current.attempts + 1, startedAt: now.toISOString(), worker: options.worker });
   delete next.endedAt;
   return withRollup(replacePhase(record, index, next), now);
 }

@@ -1,5 +1,6 @@
 import type { RunRecord } from '../model/run-record.js';
 import type { RunState } from '../model/states.js';
+import { withFields } from './with-fields.js';
 
 /**
  * The run's state from its phases. A cancelled run stays cancelled (only `retryRun` leaves
@@ -28,9 +29,10 @@ export function withRollup(record: RunRecord, now: Date): RunRecord {
   const state = rollup(record);
   const at = now.toISOString();
   const terminal = state === 'success' || state === 'failed' || state === 'cancelled';
-  const next: RunRecord = { ...record, state };
-  if (state === 'running' && !record.startedAt) next.startedAt = at;
-  if (terminal && !record.endedAt) next.endedAt = at;
-  if (!terminal) delete next.endedAt;
+  const fields: Partial<RunRecord> = { state };
+  if (state === 'running' && !record.startedAt) fields.startedAt = at;
+  if (terminal && !record.endedAt) fields.endedAt = at;
+  const next = withFields(record, fields);
+  if (!terminal && 'endedAt' in next) delete next.endedAt;
   return next;
 }
