@@ -4,12 +4,14 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createLogger, loadConfig, parsePipeline } from '@pipeline/core';
 import { Orchestrator } from '@pipeline/runs';
+import { startScheduler } from '@pipeline/scheduler';
 import { startWorker } from '@pipeline/worker';
 import { root } from '../lib.mjs';
 import { memoryCgroup } from './memory-limit.mjs';
@@ -152,23 +154,57 @@ async function handoffs(redis) {
   return samples.slice(0, HANDOFFS);
 }
 
+/** Most runs one pipeline may have active: the schema's ceiling on `schedule.maxActiveRuns`. */
+const RUNS_PER_PIPELINE = 100;
+
+/**
+ * Pipelines whose schedules have `runCount` hourly intervals due between them at `now`, every
+ * one catching up with `maxActiveRuns` high enough to start them all in one tick.
+ */
+async function duePipelines(dir, runCount, now) {
+  for (let i = 0; i * RUNS_PER_PIPELINE < runCount; i++) {
+    const due = Math.min(RUNS_PER_PIPELINE, runCount - i * RUNS_PER_PIPELINE);
+    const start = new Date(now.getTime() - due * 3_600_000).toISOString();
+    await writeFile(
+      path.join(dir, `bench-${i}.yaml`),
+      `id: bench-${i}\nschedule: { cron: "0 * * * *", timezone: UTC, start: "${start}", catchup: true, maxActiveRuns: ${due} }\nloads:\n  - id: l\n    source: { table: public.unused }\n    target: { table: public.unused_target, key: [id] }\n`,
+    );
+  }
+}
+
+/**
+ * Phases per second through scheduler and workers: the scheduler's first tick creates every run
+ * (catching up on due intervals, as after a pause), and the worker drains them. The clock runs
+ * from the scheduler's start to the last run's end.
+ */
 async function throughput(redis, concurrency) {
   const keyPrefix = `bench-t-${randomBytes(3).toString('hex')}`;
-  const orchestrator = new Orchestrator({ redis, keyPrefix, logger });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-tput-'));
+  const now = new Date('2026-06-01T12:00:00Z');
   const runCount = Math.ceil(THROUGHPUT_PHASES / PHASES.length);
+  await duePipelines(dir, runCount, now);
+  const orchestrator = new Orchestrator({ redis, keyPrefix, logger });
   const worker = await noopWorkers(redis, keyPrefix, concurrency);
+  let ticked;
+  const firstTick = new Promise((resolve) => (ticked = resolve));
   const t0 = performance.now();
-  const runIds = [];
-  for (let i = 0; i < runCount; i++) runIds.push((await orchestrator.createRun({ pipeline: PIPELINE, trigger: 'manual', interval: null })).runId);
-  // One SCARD per poll: reading every record while the workers run would load the same Redis
-  // and process the measurement shares with them, which the bare baseline does not pay.
-  while ((await orchestrator.store.activeCount(PIPELINE.id)) > 0) await new Promise((r) => setTimeout(r, 20));
+  const scheduler = startScheduler({ config: { pipelinesDir: dir }, redis, keyPrefix, logger, tickMs: 3_600_000, now: () => now, onTick: (report) => ticked(report) });
+  const report = await firstTick;
+  const runIds = report.pipelines.flatMap((p) => p.created);
+  if (runIds.length !== runCount || report.errors.length > 0) throw new Error(`the scheduler created ${runIds.length} of ${runCount} runs (${report.errors.length} errors)`);
+  const pipelineIds = report.pipelines.map((p) => p.pipelineId);
+  // One SCARD per pipeline and poll: reading every record while the workers run would load the
+  // same Redis and process the measurement shares with them, which the bare baseline does not pay.
+  const active = async () => (await Promise.all(pipelineIds.map((id) => orchestrator.store.activeCount(id)))).reduce((a, b) => a + b, 0);
+  while ((await active()) > 0) await new Promise((r) => setTimeout(r, 10));
+  const seconds = (performance.now() - t0) / 1000;
   const records = await waitForRuns(orchestrator, runIds);
   if (records.some((r) => r.state !== 'success')) throw new Error('a no-op run did not succeed');
-  const seconds = (performance.now() - t0) / 1000;
+  await scheduler.stop();
   await worker.close({ force: true });
   await orchestrator.close();
   await dropPrefix(redis, `{${keyPrefix}}`);
+  await rm(dir, { recursive: true, force: true });
   return (runCount * PHASES.length) / seconds;
 }
 
