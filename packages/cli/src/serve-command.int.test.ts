@@ -4,21 +4,30 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, repoRoot, uniqueName } from '@pipeline/testing';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-harness.js';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
+const keyPrefix = uniqueName('serve').replace(/_/g, '-');
 const token = `tok-${uniqueName('serve')}-0123456789`;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cli-serve-'));
   await writeFile(path.join(dir, 'orders.yaml'), `id: orders\nloads:\n  - id: a\n    source: { table: public.orders_raw }\n    target: { table: analytics.orders, key: [id] }\n`);
-  env = { ...process.env, PIPELINE_PIPELINES_DIR: dir, PIPELINE_KEY_PREFIX: uniqueName('serve').replace(/_/g, '-') };
+  env = { ...process.env, PIPELINE_PIPELINES_DIR: dir, PIPELINE_KEY_PREFIX: keyPrefix };
   delete env.PIPELINE_API_TOKEN;
 });
 
-afterAll(async () => rm(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  // The server's queues leave their meta keys behind.
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const left = await redis.keys(`{${keyPrefix}}:*`);
+  if (left.length > 0) await redis.del(...left);
+  redis.disconnect();
+});
 
 describe('pipeline serve', () => {
   it.each([
