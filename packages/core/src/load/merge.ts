@@ -58,8 +58,11 @@ export async function merge(
   // A new target's schema may be new too, and other loads into it may be creating it now: it is
   // created ahead of the transaction, where such a race is retried. The table itself is created
   // inside the transaction, so it appears together with its rows.
-  if (!staged.targetExisted) await createIfMissing(warehouse, [dialect.createSchemaIfNotExists(target.schema)], options);
-  const createTarget: Statement[] = staged.targetExisted ? [] : [dialect.createTable(target, staged.columns, def.key)];
+  const createTarget: Statement[] = [];
+  if (!staged.targetExisted) {
+    await createIfMissing(warehouse, [dialect.createSchemaIfNotExists(target.schema)], options);
+    createTarget.push(dialect.createTable(target, staged.columns, def.key));
+  }
   const [begin, ...rest] = statements;
   const transaction = [begin as Statement, ...createTarget, ...rest];
   let counts: (number | null)[];
