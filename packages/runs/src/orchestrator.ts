@@ -1,4 +1,4 @@
-import { manualRunId, planLoads, type LoadPhase, type Logger, type PipelineRunRequest } from '@pipeline/core';
+import { manualRunId, resolveTransform, type LoadPhase, type Logger, type PipelineRunRequest } from '@pipeline/core';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { jobOptions } from './catalog/job-options.js';
@@ -228,13 +228,7 @@ export class Orchestrator {
   }
 
   private newRecord(runId: string, request: CreateRunRequest, now: Date): RunRecord {
-    const loads = planLoads({
-      runId,
-      pipeline: request.pipeline,
-      interval: request.interval,
-      ...(request.params ? { params: request.params } : {}),
-      ...(request.baseDir ? { baseDir: request.baseDir } : {}),
-    });
+    const baseDir = request.baseDir ?? process.cwd();
     const record: RunRecord = {
       runId,
       pipelineId: request.pipeline.id,
@@ -245,7 +239,7 @@ export class Orchestrator {
       params: { ...request.params },
       createdAt: now.toISOString(),
       pipeline: request.pipeline,
-      transformPaths: Object.fromEntries(loads.map((l) => [l.load.id, l.transformPath])),
+      transformPaths: Object.fromEntries(request.pipeline.loads.map((load) => [load.id, resolveTransform(load, baseDir)])),
       phases: initialPhases(request.pipeline),
       version: 1,
     };

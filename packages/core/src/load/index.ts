@@ -8,7 +8,7 @@ export { merge } from './merge.js';
 export { validate } from './validate.js';
 export { cleanup } from './cleanup.js';
 export { runLoad, type LoadReport, type PhaseReport, type PhaseState, type RunLoadHooks } from './run-load.js';
-export { runPipeline, planLoads, orderLoads, type PipelineRunRequest, type PipelineReport } from './run-pipeline.js';
+export { runPipeline, planLoads, orderLoads, resolveTransform, type PipelineRunRequest, type PipelineReport } from './run-pipeline.js';
 export { manualRunId, scheduledRunId } from './run-id.js';
 export { LoadInputError } from './load-input-error.js';
 export { loadDir } from './paths.js';

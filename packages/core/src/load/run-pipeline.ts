@@ -44,23 +44,24 @@ export function orderLoads(loads: LoadDefinition[]): LoadDefinition[] {
 export function planLoads(request: PipelineRunRequest): LoadRun[] {
   const baseDir = request.baseDir ?? process.cwd();
   const interval = request.interval ? { start: request.interval.start.toISOString(), end: request.interval.end.toISOString() } : null;
-  return orderLoads(request.pipeline.loads).map((load) => {
-    let transformPath: string | null = null;
-    if (load.transform) {
-      transformPath = path.resolve(baseDir, load.transform.spark);
-      if (!existsSync(transformPath)) {
-        throw new LoadInputError(`load "${load.id}": transform ${load.transform.spark} not found (looked at ${transformPath})`, { code: 'E_TRANSFORM_NOT_FOUND' });
-      }
-    }
-    return {
-      runId: request.runId,
-      pipelineId: request.pipeline.id,
-      load,
-      interval,
-      params: { ...request.pipeline.params, ...load.params, ...request.params },
-      transformPath,
-    };
-  });
+  return orderLoads(request.pipeline.loads).map((load) => ({
+    runId: request.runId,
+    pipelineId: request.pipeline.id,
+    load,
+    interval,
+    params: { ...request.pipeline.params, ...load.params, ...request.params },
+    transformPath: resolveTransform(load, baseDir),
+  }));
+}
+
+/** The absolute path of the load's transform, or null when it has none; throws when the file is missing. */
+export function resolveTransform(load: LoadDefinition, baseDir: string): string | null {
+  if (!load.transform) return null;
+  const transformPath = path.resolve(baseDir, load.transform.spark);
+  if (!existsSync(transformPath)) {
+    throw new LoadInputError(`load "${load.id}": transform ${load.transform.spark} not found (looked at ${transformPath})`, { code: 'E_TRANSFORM_NOT_FOUND' });
+  }
+  return transformPath;
 }
 
 /** Runs a whole pipeline in this process: each load's phases in dependency order. */

@@ -28,6 +28,7 @@ export class LuaScript {
   async runMany(redis: Redis, calls: ReadonlyArray<readonly [keys: string[], args: (string | number)[]]>): Promise<unknown[]> {
     // One call goes on its own: an ioredis pipeline copies every command defined on its
     // connection (BullMQ defines dozens on the one it shares), which costs more than the call.
+    if (calls.length === 0) return [];
     if (calls.length === 1) return [await this.run(redis, ...calls[0]!)];
     const send = async (indexes: number[]) => {
       const batch = redis.pipeline();

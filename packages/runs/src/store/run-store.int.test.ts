@@ -44,6 +44,27 @@ describe('RunStore', () => {
     expect(await store.activeCount('orders')).toBe(1);
   });
 
+  it('creates many runs over several script calls, each on its own: one that existed is left as it was', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `orders.scheduled.m${i}`);
+    const before = ids.filter((_, i) => i % 7 === 3);
+    for (const id of before) await store.create(record(id, { params: { first: true } }));
+    const batch = ids.map((id, i) => record(id, { params: { i }, ...(i % 5 === 0 ? { state: 'success' as const } : {}) }));
+    const created = await store.createMany(batch);
+    expect(created).toEqual(ids.map((id) => !before.includes(id)));
+    const stored = await store.getMany(ids);
+    expect(stored.map((r) => r.params)).toEqual(ids.map((id, i) => (before.includes(id) ? { first: true } : { i })));
+    expect(await ctx.redis.zcard(store.keys.runs('orders'))).toBe(300);
+    const finished = ids.filter((id, i) => i % 5 === 0 && !before.includes(id));
+    expect(await store.activeCount('orders')).toBe(300 - finished.length);
+    expect(await ctx.redis.xlen(store.keys.events)).toBe(300);
+    expect(await store.countsByState()).toEqual(
+      expect.arrayContaining([
+        { pipelineId: 'orders', state: 'success', count: finished.length },
+        { pipelineId: 'orders', state: 'queued', count: 300 - finished.length },
+      ]),
+    );
+  });
+
   it('loses no update when many writers update the same run at once', async () => {
     await store.create(record('orders.scheduled.x'));
     const writers = 20;

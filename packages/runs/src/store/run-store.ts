@@ -29,6 +29,9 @@ export interface ListOptions {
 /** The field of a pipeline's `sched:<pipelineId>` hash holding the end of its last scheduled interval. */
 export const SCHEDULE_LAST_END_FIELD = 'lastIntervalEnd';
 
+/** Runs created per script call by `createMany`. */
+const CREATE_CHUNK = 128;
+
 /** Runs whose last written record a store keeps, to write the next change without reading first. */
 const RECENT_RUNS = 1_000;
 
@@ -81,7 +84,7 @@ export class RunStore {
   private readonly maxUpdateTries: number;
   private readonly eventsMaxLen: number;
   private readonly now: () => Date;
-  private readonly createScript = new LuaScript('create-run');
+  private readonly createScript = new LuaScript('create-runs');
   private readonly casScript = new LuaScript('cas-run');
   private readonly deleteScript = new LuaScript('delete-run');
   /** JSON of runs this store wrote last, oldest first, at most RECENT_RUNS. */
@@ -103,25 +106,31 @@ export class RunStore {
   /**
    * `create` for many runs in one round trip: per record, whether it was stored (false when a
    * run with its id existed). Each record is created atomically on its own; when the call
-   * rejects, some may have been stored, and creating them again is safe.
+   * rejects, some may have been stored, and creating them again is safe. The records go to Redis
+   * CREATE_CHUNK to a script call: a tick creating thousands of runs sends a few hundred
+   * commands, not one per run, and no single call holds Redis up for long.
    */
   async createMany(records: readonly RunRecord[]): Promise<boolean[]> {
     const { keys } = this;
     const at = this.now();
     const jsons = records.map((record) => JSON.stringify(atVersion(record, record.version)));
-    const replies = await this.createScript.runMany(
-      this.redis,
-      records.map((record, i) => {
-        const events = runEvents(null, record, at).map((e) => JSON.stringify(e));
-        return [
-          [keys.run(record.runId), keys.runs(record.pipelineId), keys.active(record.pipelineId), keys.events, keys.stats],
-          [jsons[i]!, scoreOf(record), record.runId, isTerminalRun(record.state) ? '0' : '1', this.eventsMaxLen, statsField(record.pipelineId, record.state), ...events],
-        ] as const;
-      }),
-    );
-    return replies.map((reply, i) => {
-      if (reply === 1) this.remember(records[i]!.runId, jsons[i]!);
-      return reply === 1;
+    const calls: Array<[string[], (string | number)[]]> = [];
+    for (let from = 0; from < records.length; from += CREATE_CHUNK) {
+      const callKeys = [keys.events, keys.stats];
+      const args: (string | number)[] = [this.eventsMaxLen];
+      for (let i = from; i < Math.min(records.length, from + CREATE_CHUNK); i++) {
+        const record = records[i]!;
+        const events = runEvents(null, record, at);
+        callKeys.push(keys.run(record.runId), keys.runs(record.pipelineId), keys.active(record.pipelineId));
+        args.push(jsons[i]!, scoreOf(record), record.runId, isTerminalRun(record.state) ? '0' : '1', statsField(record.pipelineId, record.state), events.length);
+        for (const event of events) args.push(JSON.stringify(event));
+      }
+      calls.push([callKeys, args]);
+    }
+    const stored = ((await this.createScript.runMany(this.redis, calls)) as number[][]).flat();
+    return records.map((record, i) => {
+      if (stored[i] === 1) this.remember(record.runId, jsons[i]!);
+      return stored[i] === 1;
     });
   }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { withLogScope, type Logger, type PipelineDefinition } from '@pipeline/core';
-import { backfillKey, encodePendingBackfill, forEachLimit, SCHEDULE_LAST_END_FIELD, type BackfillQueue, type Orchestrator } from '@pipeline/runs';
+import { backfillKey, encodePendingBackfill, forEachLimit, LuaScript, SCHEDULE_LAST_END_FIELD, type BackfillQueue, type Orchestrator } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import { dueIntervals } from '../plan/due-intervals.js';
@@ -49,30 +49,29 @@ export interface PipelineSnapshot {
   backfills: number;
 }
 
+const SNAPSHOT = new LuaScript('snapshot-pipelines', new URL('./lua/', import.meta.url));
+
+/** Pipelines read per snapshot script call. */
+const SNAPSHOT_CHUNK = 1_000;
+
 /**
  * Reads, in one round trip, what tells whether a pipeline has anything to do this tick: paused
  * pipelines, how far each series got and how many backfill entries wait. Most ticks find most
- * pipelines with nothing due, and those then cost nothing more.
+ * pipelines with nothing due, and those then cost nothing more. A script call reads a thousand
+ * pipelines: one command each would cost the scheduler more than the rest of an idle tick.
  */
 export async function snapshotPipelines(ctx: TickContext, pipelineIds: readonly string[]): Promise<Map<string, PipelineSnapshot>> {
-  const { store } = ctx.orchestrator;
-  const batch = ctx.redis.pipeline();
-  batch.smembers(store.keys.paused);
-  for (const id of pipelineIds) {
-    batch.hget(store.keys.sched(id), SCHEDULE_LAST_END_FIELD);
-    batch.zcard(backfillKey(ctx.keyPrefix, id));
+  const { keys } = ctx.orchestrator.store;
+  const calls: Array<[string[], string[]]> = [];
+  for (let from = 0; from < pipelineIds.length; from += SNAPSHOT_CHUNK) {
+    const ids = pipelineIds.slice(from, from + SNAPSHOT_CHUNK);
+    calls.push([[keys.paused, ...ids.flatMap((id) => [keys.sched(id), backfillKey(ctx.keyPrefix, id)])], [SCHEDULE_LAST_END_FIELD, ...ids]]);
   }
-  const replies = (await batch.exec()) ?? [];
-  const value = (i: number): unknown => {
-    const [err, reply] = replies[i] ?? [new Error('no reply')];
-    if (err) throw err;
-    return reply;
-  };
-  const paused = new Set(value(0) as string[]);
+  const replies = ((await SNAPSHOT.runMany(ctx.redis, calls)) as Array<Array<number | string>>).flat();
   const out = new Map<string, PipelineSnapshot>();
   pipelineIds.forEach((id, i) => {
-    const lastEnd = parseInstant(value(1 + 2 * i) as string | null);
-    out.set(id, { paused: paused.has(id), backfills: Number(value(2 + 2 * i)), ...(lastEnd ? { lastEnd } : {}) });
+    const lastEnd = parseInstant((replies[3 * i + 1] as string) || null);
+    out.set(id, { paused: replies[3 * i] === 1, backfills: Number(replies[3 * i + 2]), ...(lastEnd ? { lastEnd } : {}) });
   });
   return out;
 }

@@ -1,0 +1,43 @@
+--[[
+  Stores new runs and indexes them, each only if no run with its id exists: two scheduler
+  replicas creating the same scheduled run end up with one record. Each run's events go to the
+  event stream and its state is counted in the stats hash in the same step as the run itself.
+  Runs are created one by one within the call: one that existed does not stop the others.
+
+  KEYS[1]     events                 STREAM of run events (field `e`: the event as JSON)
+  KEYS[2]     stats                  HASH of run counts by `<pipelineId>:<state>`
+  KEYS[3i]    run:<runId>            the record of run i (JSON string)
+  KEYS[3i+1]  runs:<pipelineId>      ZSET of run i's pipeline's run ids
+  KEYS[3i+2]  active:<pipelineId>    SET of run i's pipeline's non-terminal run ids
+  ARGV[1]     approximate length the event stream is trimmed to
+  then, per run in the order of its keys:
+              the record as JSON
+              score in runs:<pipelineId> (interval start ms, or created ms for a full refresh)
+              runId
+              "1" when the run is non-terminal, "0" otherwise
+              stats field of the run's state
+              n, the number of events that follow
+              n events as JSON
+
+  Returns, per run, 1 when stored, 0 when a run with its id already existed (nothing changed).
+]]
+local out = {}
+local a = 2
+for k = 3, #KEYS, 3 do
+  local events = tonumber(ARGV[a + 5])
+  if redis.call('SET', KEYS[k], ARGV[a], 'NX') then
+    redis.call('ZADD', KEYS[k + 1], ARGV[a + 1], ARGV[a + 2])
+    if ARGV[a + 3] == '1' then
+      redis.call('SADD', KEYS[k + 2], ARGV[a + 2])
+    end
+    redis.call('HINCRBY', KEYS[2], ARGV[a + 4], 1)
+    for i = a + 6, a + 5 + events do
+      redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[i])
+    end
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+  a = a + 6 + events
+end
+return out

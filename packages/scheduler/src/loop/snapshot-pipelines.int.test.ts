@@ -1,0 +1,54 @@
+import { createLogger } from '@pipeline/core';
+import { backfillKey, BackfillQueue, Orchestrator } from '@pipeline/runs';
+import { uniqueName } from '@pipeline/testing';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TickLocks } from './pipeline-lock.js';
+import { snapshotPipelines, type TickContext } from './tick-pipeline.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const logger = createLogger({ level: 'silent' });
+
+describe('snapshotPipelines', () => {
+  let redis: Redis;
+  let ctx: TickContext;
+
+  beforeEach(() => {
+    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const keyPrefix = uniqueName('snap');
+    ctx = {
+      redis,
+      keyPrefix,
+      logger,
+      orchestrator: new Orchestrator({ redis, keyPrefix, logger }),
+      backfills: new BackfillQueue(redis, keyPrefix),
+      locks: new TickLocks(redis, 10_000, 'lastIntervalEnd'),
+    };
+  });
+
+  afterEach(async () => {
+    await ctx.orchestrator.close();
+    const keys = await redis.keys(`{${ctx.keyPrefix}}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('reads pause, progress and waiting backfills of each pipeline, over several script calls', async () => {
+    const { store } = ctx.orchestrator;
+    const ids = Array.from({ length: 2_500 }, (_, i) => `p${i}`);
+    const ends = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
+    for (const [i, id] of ids.entries()) {
+      if (i % 3 === 0) await store.pause(id);
+      if (i % 4 === 1) await store.setLastScheduledEnd(id, ends(i));
+      if (i % 5 === 2) await redis.zadd(backfillKey(ctx.keyPrefix, id), 1, 'a', 2, 'b');
+    }
+    const snapshots = await snapshotPipelines(ctx, ids);
+    expect(ids.map((id) => snapshots.get(id))).toEqual(
+      ids.map((_, i) => ({ paused: i % 3 === 0, backfills: i % 5 === 2 ? 2 : 0, ...(i % 4 === 1 ? { lastEnd: new Date(ends(i)) } : {}) })),
+    );
+  });
+
+  it('reads nothing for no pipelines', async () => {
+    expect((await snapshotPipelines(ctx, [])).size).toBe(0);
+  });
+});
