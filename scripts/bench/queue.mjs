@@ -20,6 +20,7 @@ import { emit, figure, median, round } from './report.mjs';
 const HANDOFFS = Number(process.env.BENCH_HANDOFFS ?? 1000);
 const THROUGHPUT_PHASES = Number(process.env.BENCH_PHASES ?? 3000);
 const THROUGHPUT_REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const SCHEDULER_REPEATS = Number(process.env.BENCH_SCHEDULER_REPEATS ?? 3);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const logger = createLogger({ level: 'warn' });
 
@@ -323,13 +324,20 @@ async function throughputFigures(redis) {
 }
 
 async function schedulerFigures() {
-  // As deployed: in its task's memory. Then with the machine's memory, for comparison.
+  // As deployed: in its task's memory. Then with the machine's memory, for comparison. A tick
+  // lasts about two seconds, where this machine's speed swings by half from one minute to the
+  // next: the tick is measured in SCHEDULER_REPEATS processes and its median reported, with the
+  // highest peak memory of them.
   const nodeOptions = schedulerImageNodeOptions();
-  const scale = await schedulerScale(SCHEDULER_TASK_MB, nodeOptions);
+  const samples = [];
+  for (let i = 0; i < SCHEDULER_REPEATS; i++) samples.push(await schedulerScale(SCHEDULER_TASK_MB, nodeOptions));
+  const scale = samples[0];
   const limit = { memoryLimitMb: scale.memoryLimitMb, nodeOptions: scale.nodeOptions };
-  figure('queue.scheduler_10k_rss', { value: scale.rssMb, unit: 'MB', target: 'value<=256', check: (v) => v <= 256, extra: limit });
-  figure('queue.scheduler_10k_enqueue', { value: scale.enqueueSeconds, unit: 's', target: 'value<=2', check: (v) => v <= 2, extra: limit });
-  emit({ bench: 'queue.scheduler_10k_load', value: scale.loadSeconds, unit: 's', runs: scale.runs, ...limit });
+  const repeats = { repeats: samples.length };
+  figure('queue.scheduler_10k_rss', { value: Math.max(...samples.map((s) => s.rssMb)), unit: 'MB', target: 'value<=256', check: (v) => v <= 256, extra: { ...limit, ...repeats } });
+  const enqueue = samples.map((s) => round(s.enqueueSeconds));
+  figure('queue.scheduler_10k_enqueue', { value: median(enqueue), unit: 's', target: 'value<=2', check: (v) => v <= 2, extra: { ...limit, ...repeats, samples: enqueue } });
+  emit({ bench: 'queue.scheduler_10k_load', value: round(median(samples.map((s) => s.loadSeconds))), unit: 's', runs: scale.runs, ...limit, ...repeats });
   if (scale.memoryLimitMb === null) return;
   const unlimited = await schedulerScale(null, nodeOptions);
   emit({ bench: 'queue.scheduler_10k_rss_unlimited', value: round(unlimited.rssMb), unit: 'MB', enqueueSeconds: round(unlimited.enqueueSeconds), memoryLimitMb: null, nodeOptions: unlimited.nodeOptions, target: 'reported' });
