@@ -5,6 +5,7 @@ import { getPostgresUrl, uniqueName } from '@pipeline/testing';
 import { createLogger } from '../logging/index.js';
 import { parsePipeline } from '../pipeline/load-pipelines.js';
 import { PostgresWarehouse } from '../warehouse/postgres-warehouse.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
 import type { LoadRun, LoadServices } from './load-run.js';
 import { merge } from './merge.js';
 import type { AuditResult, ExtractResult, StageResult } from './phase-results.js';
@@ -97,5 +98,39 @@ describe('merge phase', () => {
     const next = await merge(appendRun(`${schema}-b`), services(), extract, staged, audited);
     expect(next.alreadyMerged).toBeUndefined();
     expect(await events()).toHaveLength(4);
+  });
+
+  it('creates the audit table once per warehouse, and again after a merge failed', async () => {
+    await admin.query(`TRUNCATE ${schema}.events`);
+    // The same warehouse, counting its audit-table DDL, with a transaction that can be made to fail once.
+    const ddl: string[] = [];
+    let failNext = false;
+    const counting: Warehouse = {
+      kind: warehouse.kind,
+      dialect: warehouse.dialect,
+      query: (statement, options) => warehouse.query(statement, options),
+      execute: (statement, options) => {
+        if (statement.sql.includes('pipeline_audit') && statement.sql.includes('IF NOT EXISTS')) ddl.push(statement.sql);
+        return warehouse.execute(statement, options);
+      },
+      transaction: (statements, options) => {
+        if (!failNext) return warehouse.transaction(statements, options);
+        failNext = false;
+        return Promise.reject(new Error('connection lost'));
+      },
+      close: () => Promise.resolve(),
+    };
+    const withCounting = (): LoadServices => ({ ...services(), warehouse: counting });
+    const staged = await stagedRows('stg_ddl');
+    await merge(appendRun(`${schema}-ddl-a`), withCounting(), extract, staged, audited);
+    const once = ddl.length;
+    expect(once).toBeGreaterThan(0);
+    await merge(appendRun(`${schema}-ddl-b`), withCounting(), extract, staged, audited);
+    expect(ddl).toHaveLength(once);
+    failNext = true;
+    await expect(merge(appendRun(`${schema}-ddl-c`), withCounting(), extract, staged, audited)).rejects.toThrow('connection lost');
+    await merge(appendRun(`${schema}-ddl-c`), withCounting(), extract, staged, audited);
+    expect(ddl).toHaveLength(2 * once);
+    expect(await events()).toHaveLength(6);
   });
 });

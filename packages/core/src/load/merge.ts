@@ -2,7 +2,7 @@ import type { MergeInput, Statement } from '@pipeline/sql';
 import type { LoadRun, LoadServices, PhaseOptions } from './load-run.js';
 import type { AuditResult, ExtractResult, MergeResult, StageResult } from './phase-results.js';
 import { targetTable } from './stage.js';
-import { createIfMissing } from '../warehouse/create-if-missing.js';
+import { createIfMissing, createOnce, forgetCreated } from '../warehouse/create-if-missing.js';
 
 /**
  * Phase 4 (publish): one transaction sent as one batch — create the target if it is new, merge by
@@ -18,7 +18,6 @@ export async function merge(
   options: PhaseOptions = {},
 ): Promise<MergeResult> {
   const { warehouse } = services;
-  const { dialect } = warehouse;
   const { target: def } = run.load;
   const target = targetTable(run, services);
   const keyed = def.strategy === 'merge' || def.strategy === 'delete-insert';
@@ -51,7 +50,28 @@ export async function merge(
     },
   };
 
-  await createIfMissing(warehouse, dialect.auditTableDdl(), options);
+  await createOnce(warehouse, warehouse.dialect.auditTableDdl(), options);
+  try {
+    return await publish(run, services, input, staged, { rowsInserted, rowsUpdated }, options);
+  } catch (err) {
+    forgetCreated(warehouse);
+    throw err;
+  }
+}
+
+/** Publishes the staged rows in one transaction, unless an earlier attempt of this run did. */
+async function publish(
+  run: LoadRun,
+  services: LoadServices,
+  input: MergeInput,
+  staged: StageResult,
+  { rowsInserted, rowsUpdated }: Pick<MergeResult, 'rowsInserted' | 'rowsUpdated'>,
+  options: PhaseOptions,
+): Promise<MergeResult> {
+  const { warehouse } = services;
+  const { dialect } = warehouse;
+  const { target: def } = run.load;
+  const { target } = input;
   const published = await publishedEarlier(run, services, options);
   if (published) return published;
   const statements = dialect.mergeTransaction(input);

@@ -29,3 +29,26 @@ export async function createIfMissing(warehouse: Warehouse, statements: readonly
     }
   }
 }
+
+/** What each warehouse created or found with `createOnce`, by the statements' SQL. */
+const created = new WeakMap<Warehouse, Set<string>>();
+
+/**
+ * `createIfMissing` once per warehouse for the same statements: a worker keeps its warehouse for
+ * its whole life, and the shared schemas and the audit table need creating once, not before every
+ * phase (on the Data API each statement is a submit and a poll). A failure that may come from
+ * one of them having been dropped since calls `forgetCreated`, and the next phase creates them
+ * again.
+ */
+export async function createOnce(warehouse: Warehouse, statements: readonly Statement[], options: CallOptions = {}): Promise<void> {
+  const key = statements.map((s) => s.sql).join(';\n');
+  if (created.get(warehouse)?.has(key)) return;
+  await createIfMissing(warehouse, statements, options);
+  const done = created.get(warehouse) ?? new Set<string>();
+  created.set(warehouse, done.add(key));
+}
+
+/** Makes the next `createOnce` on this warehouse run its statements again. */
+export function forgetCreated(warehouse: Warehouse): void {
+  created.delete(warehouse);
+}
