@@ -2,7 +2,7 @@ import type { MergeInput, Statement } from '@pipeline/sql';
 import type { LoadRun, LoadServices, PhaseOptions } from './load-run.js';
 import type { AuditResult, ExtractResult, MergeResult, StageResult } from './phase-results.js';
 import { targetTable } from './stage.js';
-import { createIfMissing, createOnce, forgetCreated } from '../warehouse/create-if-missing.js';
+import { createIfMissing, withCreated } from '../warehouse/create-if-missing.js';
 
 /**
  * Phase 4 (publish): one transaction sent as one batch — create the target if it is new, merge by
@@ -50,13 +50,7 @@ export async function merge(
     },
   };
 
-  await createOnce(warehouse, warehouse.dialect.auditTableDdl(), options);
-  try {
-    return await publish(run, services, input, staged, { rowsInserted, rowsUpdated }, options);
-  } catch (err) {
-    forgetCreated(warehouse);
-    throw err;
-  }
+  return withCreated(warehouse, warehouse.dialect.auditTableDdl(), options, () => publish(run, services, input, staged, { rowsInserted, rowsUpdated }, options));
 }
 
 /** Publishes the staged rows in one transaction, unless an earlier attempt of this run did. */

@@ -9,7 +9,7 @@ import { RowCountError } from './row-count-error.js';
 import type { LoadRun, LoadServices, PhaseOptions } from './load-run.js';
 import type { ExtractResult, StageResult } from './phase-results.js';
 import { isS3Uri, joinUri } from '../storage/s3-uri.js';
-import { createOnce, forgetCreated } from '../warehouse/create-if-missing.js';
+import { withCreated } from '../warehouse/create-if-missing.js';
 
 /** Schema that holds run-scoped staging tables, apart from the tables analysts query. */
 export const STAGING_SCHEMA = 'pipeline_staging';
@@ -72,17 +72,13 @@ export async function stage(run: LoadRun, services: LoadServices, extract: Extra
   }
 
   // Every load's first stage on a fresh warehouse creates the staging schema at once.
-  await createOnce(warehouse, [dialect.createSchemaIfNotExists(STAGING_SCHEMA)], options);
   const prepare: Statement[] = [
     dialect.dropTableIfExists(staging),
     targetExisted ? dialect.createTableLike(staging, target) : dialect.createTable(staging, columns, []),
   ];
-  try {
+  await withCreated(warehouse, [dialect.createSchemaIfNotExists(STAGING_SCHEMA)], options, async () => {
     for (const statement of prepare) await warehouse.execute(statement, options);
-  } catch (err) {
-    forgetCreated(warehouse);
-    throw err;
-  }
+  });
 
   const names = columns.map((c) => c.name);
   const rowsCopied = isS3Uri(extract.outputDir)

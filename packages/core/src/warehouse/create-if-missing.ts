@@ -30,25 +30,26 @@ export async function createIfMissing(warehouse: Warehouse, statements: readonly
   }
 }
 
-/** What each warehouse created or found with `createOnce`, by the statements' SQL. */
+/** What each warehouse created or found with `withCreated`, by the statements' SQL. */
 const created = new WeakMap<Warehouse, Set<string>>();
 
 /**
- * `createIfMissing` once per warehouse for the same statements: a worker keeps its warehouse for
- * its whole life, and the shared schemas and the audit table need creating once, not before every
- * phase (on the Data API each statement is a submit and a poll). A failure that may come from
- * one of them having been dropped since calls `forgetCreated`, and the next phase creates them
- * again.
+ * Runs `work` once `statements` exist, creating them with `createIfMissing` only the first time
+ * for this warehouse: a worker keeps its warehouse for its whole life, and the shared schemas and
+ * the audit table need creating once, not before every phase (on the Data API each statement is
+ * a submit and a poll). When `work` fails, perhaps because one of them was dropped since, the
+ * warehouse forgets what it created and the next call creates it again.
  */
-export async function createOnce(warehouse: Warehouse, statements: readonly Statement[], options: CallOptions = {}): Promise<void> {
+export async function withCreated<T>(warehouse: Warehouse, statements: readonly Statement[], options: CallOptions, work: () => Promise<T>): Promise<T> {
   const key = statements.map((s) => s.sql).join(';\n');
-  if (created.get(warehouse)?.has(key)) return;
-  await createIfMissing(warehouse, statements, options);
-  const done = created.get(warehouse) ?? new Set<string>();
-  created.set(warehouse, done.add(key));
-}
-
-/** Makes the next `createOnce` on this warehouse run its statements again. */
-export function forgetCreated(warehouse: Warehouse): void {
-  created.delete(warehouse);
+  if (!created.get(warehouse)?.has(key)) {
+    await createIfMissing(warehouse, statements, options);
+    created.set(warehouse, (created.get(warehouse) ?? new Set<string>()).add(key));
+  }
+  try {
+    return await work();
+  } catch (err) {
+    created.delete(warehouse);
+    throw err;
+  }
 }
