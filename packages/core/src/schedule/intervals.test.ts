@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { intervalsBetween, lastCompleteInterval } from './intervals.js';
+import { Cron } from 'croner';
+import { intervalsBetween, lastCompleteInterval, type DataInterval } from './intervals.js';
 
 describe('intervals', () => {
   it('gives the last complete daily interval', () => {
@@ -46,5 +47,58 @@ describe('intervals asked again', () => {
     const a = lastCompleteInterval('0 1 * * *', 'UTC', new Date('2026-05-03T12:00:00Z'))!;
     a.end.setTime(0);
     expect(lastCompleteInterval('0 1 * * *', 'UTC', new Date('2026-05-03T12:00:00Z'))?.end).toEqual(new Date('2026-05-03T01:00:00Z'));
+  });
+});
+
+describe('fire times', () => {
+  /** Intervals straight from croner in `timezone`, one nextRun after the other. */
+  function fromCroner(expression: string, timezone: string, from: Date, now: Date, count: number): string[] {
+    const cron = new Cron(expression, { timezone, paused: true });
+    const out: string[] = [];
+    let start = cron.match(from) ? from : cron.nextRun(from);
+    while (start && out.length < count) {
+      const end = cron.nextRun(start);
+      if (!end || end > now) break;
+      out.push(`${start.toISOString()}/${end.toISOString()}`);
+      start = end;
+    }
+    return out;
+  }
+
+  const expressions = ['0 2 * * *', '*/15 * * * *', '30 */6 * * *', '0 0 L * *', '0 9 * * 1#2', '0 0 29 2 *', '15 3 * * 1-5'];
+  const listed = (intervals: DataInterval[]) => intervals.map((i) => `${i.start.toISOString()}/${i.end.toISOString()}`);
+
+  it.each(['UTC', 'Etc/UTC', 'GMT', 'Zulu'])('are those of croner in %s, whichever name UTC goes by', (zone) => {
+    const from = new Date('2027-12-30T22:59:59Z');
+    const now = new Date('2040-01-01T00:00:00Z');
+    for (const expression of expressions) {
+      const expected = fromCroner(expression, 'UTC', from, now, 40);
+      expect(listed(intervalsBetween(expression, zone, from, new Date(8.64e15), now, 40))).toEqual(expected);
+    }
+  });
+
+  it('are those of croner in a zone with daylight saving, asked twice', () => {
+    const from = new Date('2026-03-27T00:00:00Z');
+    for (const expression of ['0 2 * * *', '30 1 * * *', '0 * * * *']) {
+      const now = new Date('2026-06-01T00:00:00Z');
+      const expected = fromCroner(expression, 'Europe/Berlin', from, now, 60);
+      expect(listed(intervalsBetween(expression, 'Europe/Berlin', from, new Date(8.64e15), now, 60))).toEqual(expected);
+      // The second answer comes from what the first one learnt, and is the same.
+      expect(listed(intervalsBetween(expression, 'Europe/Berlin', from, new Date(8.64e15), now, 60))).toEqual(expected);
+    }
+  });
+
+  it('stop at now and at the series end, and start at the first fire at or after from', () => {
+    const from = new Date('2026-01-01T00:30:00Z');
+    const list = intervalsBetween('0 * * * *', 'UTC', from, new Date('2026-01-01T05:00:00Z'), new Date('2026-01-01T04:00:00Z'));
+    expect(listed(list)).toEqual(['2026-01-01T01:00:00.000Z/2026-01-01T02:00:00.000Z', '2026-01-01T02:00:00.000Z/2026-01-01T03:00:00.000Z', '2026-01-01T03:00:00.000Z/2026-01-01T04:00:00.000Z']);
+    expect(intervalsBetween('0 * * * *', 'UTC', from, new Date('2026-01-01T01:00:00Z'), new Date('2026-01-01T04:00:00Z'))).toEqual([]);
+  });
+
+  it('returns dates of its own: a caller changing one does not change the next answer', () => {
+    const from = new Date('2026-02-01T00:00:00Z');
+    const [first] = intervalsBetween('0 0 * * *', 'UTC', from, new Date(8.64e15), new Date('2026-02-03T00:00:00Z'));
+    first!.end.setTime(0);
+    expect(intervalsBetween('0 0 * * *', 'UTC', from, new Date(8.64e15), new Date('2026-02-03T00:00:00Z'))[0]?.end).toEqual(new Date('2026-02-02T00:00:00Z'));
   });
 });
