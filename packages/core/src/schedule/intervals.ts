@@ -83,12 +83,6 @@ export function cronFor(expression: string, timezone: string): Cron {
   return scheduleFor(expression, timezone).cron;
 }
 
-/** The first fire time after `at` in the schedule's zone, or null when it never fires again. */
-export function nextFireAfter(expression: string, timezone: string, at: Date): Date | null {
-  const next = nextFire(scheduleFor(expression, timezone), at.getTime());
-  return next === null ? null : new Date(next);
-}
-
 /**
  * The latest interval that has fully elapsed at `now`: it ends at the last fire time at or before
  * `now` and starts at the fire time before that. A run for it fires at its end, as in Airflow.
@@ -111,8 +105,8 @@ export function lastCompleteInterval(expression: string, timezone: string, now: 
 
 /** The interval that starts at `start` (itself a fire time) and ends at the next fire time. */
 export function intervalStartingAt(expression: string, timezone: string, start: Date): DataInterval | undefined {
-  const end = nextFireAfter(expression, timezone, start);
-  return end ? { start, end } : undefined;
+  const end = nextFire(scheduleFor(expression, timezone), start.getTime());
+  return end === null ? undefined : { start, end: new Date(end) };
 }
 
 /** Every complete interval whose start lies in `[from, to)` and whose end is at or before `now`, oldest first. */
