@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, PipelineError, redactText } from '@pipeline/core';
-import { collectParam } from '@pipeline/runs';
+import { ConfigError, PipelineError } from '@pipeline/core/errors';
+import { redactText } from '@pipeline/core/redact';
+import { collectParam } from '@pipeline/runs/input';
 import type { CommandIo } from './context.js';
 import { EXIT } from './exit-codes.js';
 

@@ -9,7 +9,7 @@ import {
   type LoadPhase,
   type ParamValue,
 } from '@pipeline/core';
-import { parseInterval } from '@pipeline/runs';
+import { parseInterval } from '@pipeline/runs/input';
 import { commandContext, type CommandIo, type GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatReport } from '../format-report.js';

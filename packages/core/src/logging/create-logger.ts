@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import { REDACTED, redactJsonText } from './redactor.js';
 import { SENSITIVE_REDACT_PATHS } from './sensitive-keys.js';
 import { redactValue } from './redact-value.js';
@@ -52,8 +53,13 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   );
 }
 
+const require = createRequire(import.meta.url);
+
 function destinationFor(options: CreateLoggerOptions): DestinationStream {
   if (options.pretty) {
+    // Required here, not imported: only a terminal gets pretty lines, and every other process
+    // (workers, schedulers, the CLI in a pipe) would pay ~50 ms at start to load it for nothing.
+    const pretty = require('pino-pretty') as typeof PinoPretty;
     return pretty({ destination: options.destination ?? 2, sync: true, translateTime: 'SYS:standard' });
   }
   return options.destination ?? pino.destination({ dest: 2, sync: true });

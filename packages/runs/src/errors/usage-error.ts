@@ -1,4 +1,4 @@
-import { ConfigError } from '@pipeline/core';
+import { ConfigError } from '@pipeline/core/errors';
 
 /**
  * A request is malformed: a command-line argument or an API body. Nothing ran. The command exits
