@@ -219,9 +219,10 @@ async function throughput(redis, concurrency) {
 /**
  * Runs of PHASES.length no-op jobs chained through BullMQ alone: each job adds the next one of
  * its run, as the hand-off does, with no run record. Phases per second; where the hand-off's
- * queue work ends and the run bookkeeping begins.
+ * queue work ends and the run bookkeeping begins. `work(run, phase, prefix)`, when given, runs in
+ * each job before the next is added; keys it writes go under `prefix`, dropped afterwards.
  */
-async function chainThroughput(redis, count, concurrency) {
+async function chainThroughput(redis, count, concurrency, work) {
   const prefix = `{bench-chain-${randomBytes(3).toString('hex')}}`;
   const queue = new Queue('chain', { connection: redis, prefix });
   const runs = Math.ceil(count / PHASES.length);
@@ -230,7 +231,9 @@ async function chainThroughput(redis, count, concurrency) {
     count: runs * PHASES.length,
     concurrency,
     processor: async (job) => {
-      if (job.data.phase + 1 < PHASES.length) await add(job.data.run, job.data.phase + 1);
+      const { run, phase } = job.data;
+      await work?.(run, phase, prefix);
+      if (phase + 1 < PHASES.length) await add(run, phase + 1);
       return null;
     },
     feed: async () => {
@@ -250,25 +253,12 @@ return 1`;
  * compare-and-set of a record the size of a run's: the Redis round trips a phase takes, without
  * the work around them (records decoded and encoded, the DAG, checks, events, logs).
  */
-async function roundTripThroughput(redis, count, concurrency) {
-  const prefix = `{bench-trips-${randomBytes(3).toString('hex')}}`;
-  const queue = new Queue('trips', { connection: redis, prefix });
-  const runs = Math.ceil(count / PHASES.length);
+function roundTripThroughput(redis, count, concurrency) {
   const record = (run, version) => `${'x'.repeat(1500)}"run":${run},"version":${version}}`;
-  const write = (run, version) => redis.eval(RECORD_CAS, 1, `${prefix}:run:${run}`, version === 0 ? '' : record(run, version), record(run, version + 1));
-  const add = (run, phase) => queue.add('noop', { run, phase }, { jobId: `r${run}__p${phase}`, removeOnComplete: true });
-  return drainRate(redis, queue, prefix, {
-    count: runs * PHASES.length,
-    concurrency,
-    processor: async (job) => {
-      const { run, phase } = job.data;
-      if ((await write(run, 2 * phase)) !== 1 || (await write(run, 2 * phase + 1)) !== 1) throw new Error(`record of run ${run} written by someone else`);
-      if (phase + 1 < PHASES.length) await add(run, phase + 1);
-      return null;
-    },
-    feed: async () => {
-      for (let i = 0; i < runs; i++) await add(i, 0);
-    },
+  const write = (key, run, version) => redis.eval(RECORD_CAS, 1, key, version === 0 ? '' : record(run, version), record(run, version + 1));
+  return chainThroughput(redis, count, concurrency, async (run, phase, prefix) => {
+    const key = `${prefix}:run:${run}`;
+    if ((await write(key, run, 2 * phase)) !== 1 || (await write(key, run, 2 * phase + 1)) !== 1) throw new Error(`record of run ${run} written by someone else`);
   });
 }
 
@@ -353,22 +343,9 @@ async function throughputFigures(redis) {
     target: 'ratio>=0.25',
     check: (_v, r) => r >= 0.25,
   });
-  figure('queue.throughput_chain', {
-    value: median(chain),
-    unit: 'phases/s',
-    baseline: median(bare),
-    extra: { repeats: THROUGHPUT_REPEATS },
-    target: 'reported',
-    check: () => true,
-  });
-  figure('queue.throughput_round_trips', {
-    value: median(trips),
-    unit: 'phases/s',
-    baseline: median(bare),
-    extra: { repeats: THROUGHPUT_REPEATS },
-    target: 'reported',
-    check: () => true,
-  });
+  for (const [name, rates] of [['queue.throughput_chain', chain], ['queue.throughput_round_trips', trips]]) {
+    figure(name, { value: median(rates), unit: 'phases/s', baseline: median(bare), extra: { repeats: THROUGHPUT_REPEATS }, target: 'reported', check: () => true });
+  }
 }
 
 async function schedulerFigures() {
