@@ -1,11 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { acknowledgeWildcardResources, PipelineNagChecks } from '../src/nag/pipeline-nag-checks.js';
 
+/** Where the probe apps synthesize, removed after the tests (an App given no outdir leaves one in the temp dir each time). */
+const outdir = mkdtempSync(path.join(os.tmpdir(), 'pipeline-nag-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
 function appWithFindings() {
-  const app = new App();
+  const app = new App({ outdir: mkdtempSync(path.join(outdir, 'app-')) });
   const stack = new Stack(app, 'Probe');
   const bucket = new s3.Bucket(stack, 'Bucket', { enforceSSL: true });
   const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });

@@ -3,7 +3,7 @@
 // statement doing the same work on the same data in the same run.
 import { spawn, execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { readFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -169,5 +169,6 @@ loads:
     // The audit rows of this benchmark's runs.
     if (auditedRuns.length > 0) await client.query('DELETE FROM pipeline_audit.load_history WHERE run_id = ANY($1)', [auditedRuns]);
     await client.end();
+    await rm(dir, { recursive: true, force: true });
   }
 }
