@@ -1,8 +1,7 @@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import {
   startEmrStepsDouble,
   startMoto,
   startRedshiftDataDouble,
+  tempDirs,
   type EmrStepsDouble,
   type MotoServer,
   type RedshiftDataDouble,
@@ -34,7 +34,7 @@ let emr: EmrStepsDouble;
 let dataApi: RedshiftDataDouble;
 let admin: pg.Client;
 let env: NodeJS.ProcessEnv;
-let pipelinesDir: string | undefined;
+const temp = tempDirs();
 const savedEnv = { ...process.env };
 
 const SOURCE = `
@@ -92,7 +92,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_EMR: emr.endpoint,
     AWS_ENDPOINT_URL_REDSHIFT_DATA: dataApi.endpoint,
   });
-  const dir = (pipelinesDir = await mkdtemp(path.join(os.tmpdir(), 'aws-pipelines-')));
+  const dir = await temp.make('aws-pipelines-');
   await writeFile(
     path.join(dir, 'tricky.yaml'),
     `id: tricky\nloads:\n  - id: tricky\n    source: { table: ${src}.tricky }\n    target: { table: ${dst}.tricky, key: [id], strategy: merge }\n    checks:\n      final: [ { unique: [id] }, { reconciliation: true } ]\n`,
@@ -122,7 +122,7 @@ afterAll(async () => {
   await admin?.query(`DROP SCHEMA IF EXISTS ${dst} CASCADE`);
   await admin?.query(`DELETE FROM pipeline_audit.load_history WHERE pipeline_id = 'tricky' AND run_id LIKE 'tricky.manual.%' AND loaded_at > now() - interval '1 hour'`).catch(() => undefined);
   await admin?.end();
-  if (pipelinesDir) await rm(pipelinesDir, { recursive: true, force: true });
+  await temp.removeAll();
 });
 
 describe('pipeline run on the AWS path (EMR steps, Redshift Data API, S3, Secrets Manager)', () => {

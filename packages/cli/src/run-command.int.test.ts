@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getPostgresUrl, repoRoot } from '@pipeline/testing';
+import { getPostgresUrl, repoRoot, tempDirs } from '@pipeline/testing';
 import { runCli } from './cli-harness.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 const cli = runCli;
 
@@ -57,7 +59,7 @@ beforeAll(async () => {
   await admin.query(`CREATE SCHEMA ${src}`);
   await admin.query(TRICKY);
   await admin.query(USERS);
-  dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-pipelines-'));
+  dir = await temp.make('e2e-pipelines-');
   const transform = path.join(repoRoot(), 'spark', 'transforms', 'users.py');
   await writeFile(
     path.join(dir, 'tricky.yaml'),
@@ -167,7 +169,7 @@ describe('pipeline run refuses bad input with exit code 2 before anything runs',
   });
 
   it('refuses a definition whose key is not in the source', async () => {
-    const bad = await mkdtemp(path.join(os.tmpdir(), 'e2e-bad-'));
+    const bad = await temp.make('e2e-bad-');
     await writeFile(path.join(bad, 'p.yaml'), `id: p\nloads:\n  - id: l\n    source: { table: ${src}.tricky }\n    target: { table: ${dst}.never, key: [no_such_column] }\n`);
     const result = await cli(['run', 'p', '--pipelines', bad, '--full-refresh'], env);
     expect(result.code).toBe(2);
@@ -177,7 +179,7 @@ describe('pipeline run refuses bad input with exit code 2 before anything runs',
   });
 
   it('refuses a bad definition file, naming the file and the path inside it', async () => {
-    const bad = await mkdtemp(path.join(os.tmpdir(), 'e2e-bad-'));
+    const bad = await temp.make('e2e-bad-');
     await writeFile(path.join(bad, 'p.yaml'), `id: p\nloads:\n  - id: l\n    source: { table: a.b }\n    target: { table: a.c, key: [id], strategy: upsert }\n`);
     const result = await cli(['validate', '--pipelines', bad], env);
     expect(result.code).toBe(2);

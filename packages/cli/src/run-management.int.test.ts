@@ -1,12 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, uniqueName } from '@pipeline/testing';
+import { repoRoot, tempDirs, uniqueName } from '@pipeline/testing';
 import { runCli } from './cli-harness.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 const keyPrefix = uniqueName('cli').replace(/_/g, '-');
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -17,7 +19,7 @@ async function keys(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cli-runs-'));
+  const dir = await temp.make('cli-runs-');
   await writeFile(
     path.join(dir, 'orders.yaml'),
     `id: orders\nschedule: { cron: "0 0 * * *" }\nloads:\n  - id: a\n    source: { table: public.orders_raw, incrementalColumn: updated_at }\n    target: { table: analytics.orders, key: [id] }\n  - id: b\n    dependsOn: [a]\n    source: { table: analytics.orders }\n    target: { table: analytics.orders_daily, key: [id] }\n`,

@@ -11,3 +11,4 @@ export { startWebhookReceiver, type WebhookReceiver, type ReceivedRequest, type 
 export { startRedshiftDataDouble, type RedshiftDataDouble, type RedshiftDataDoubleOptions, type RecordedStatement } from './aws/redshift-data-double.js';
 export { startEmrStepsDouble, type DoubleStepView, type EmrStepsDouble, type EmrStepsDoubleOptions } from './aws/emr-steps-double.js';
 export { loadedFiles, type LoadedFiles } from './loaded-files.js';
+export { tempDirs, type TempDirs } from './temp-dirs.js';

@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDirs } from '@pipeline/testing';
 import { LocalSparkCompute } from './local-spark-compute.js';
 import type { SparkJobSpec } from './spark-job.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 /**
  * A stand-in for spark-submit that behaves like the real launcher where it matters here: it
@@ -20,7 +23,7 @@ async function fakeSparkSubmit(dir: string, body: string): Promise<string> {
 const spec = { runId: 'r', pipelineId: 'p', loadId: 'l' } as SparkJobSpec;
 
 async function setup(body: string) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'local-spark-'));
+  const dir = await temp.make('local-spark-');
   await mkdir(path.join(dir, 'spark', 'jobs'), { recursive: true });
   const compute = new LocalSparkCompute({
     sparkSubmit: await fakeSparkSubmit(dir, body),
@@ -70,7 +73,7 @@ describe('LocalSparkCompute', () => {
 
   it('says how to fix a missing spark-submit', async () => {
     const compute = new LocalSparkCompute({ sparkSubmit: '/nonexistent/spark-submit', python: 'python3', sparkDir: '/tmp', jdbcJar: '/dev/null' });
-    const workDir = await mkdtemp(path.join(os.tmpdir(), 'local-spark-'));
+    const workDir = await temp.make('local-spark-');
     await expect(compute.run({ spec, workDir })).rejects.toMatchObject({ code: 'E_SPARK_START', message: expect.stringContaining('npm run setup') });
   });
 });

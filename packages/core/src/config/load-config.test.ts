@@ -1,9 +1,13 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDirs } from '@pipeline/testing';
 import { ConfigError } from '../errors/config-error.js';
 import { loadConfig } from './load-config.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 describe('loadConfig', () => {
   it('works with no settings at all', () => {
@@ -12,7 +16,7 @@ describe('loadConfig', () => {
   });
 
   it('layers defaults < file < environment < flags', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'config-'));
+    const dir = await temp.make('config-');
     await writeFile(path.join(dir, 'pipeline.config.yaml'), 'tempDir: /from/file\nlogLevel: debug\ncompute: { master: "local[4]" }\n');
     const config = loadConfig({
       cwd: dir,
@@ -28,7 +32,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses unknown settings and bad values with the setting named', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'config-'));
+    const dir = await temp.make('config-');
     await writeFile(path.join(dir, 'pipeline.config.yaml'), 'tempdir: /typo\n');
     expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/unknown setting tempdir/);
     expect(() => loadConfig({ cwd: os.tmpdir(), env: { PIPELINE_COMPUTE: 'mainframe' } })).toThrow(/compute\.kind/);
@@ -38,7 +42,7 @@ describe('loadConfig', () => {
   it('keeps finished runs 30 days unless retentionDays says otherwise', async () => {
     expect(loadConfig({ env: {}, cwd: os.tmpdir() }).retentionDays).toBe(30);
     expect(loadConfig({ env: { PIPELINE_RETENTION_DAYS: '7' }, cwd: os.tmpdir() }).retentionDays).toBe(7);
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'config-'));
+    const dir = await temp.make('config-');
     await writeFile(path.join(dir, 'pipeline.config.yaml'), 'retentionDays: 90\n');
     expect(loadConfig({ cwd: dir, env: {} }).retentionDays).toBe(90);
     expect(loadConfig({ cwd: dir, env: { PIPELINE_RETENTION_DAYS: '14' } }).retentionDays).toBe(14);

@@ -1,9 +1,12 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDirs } from '@pipeline/testing';
 import { DefinitionError } from './definition-error.js';
 import { loadPipeline, loadPipelines, parsePipeline } from './load-pipelines.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 const VALID = `
 id: users
@@ -95,21 +98,21 @@ describe('parsePipeline', () => {
 
 describe('loadPipelines', () => {
   it('refuses the whole directory when one file is bad, naming the file', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'pipelines-'));
+    const dir = await temp.make('pipelines-');
     await writeFile(path.join(dir, 'good.yaml'), VALID);
     await writeFile(path.join(dir, 'bad.yml'), VALID.replace('id: users', 'id: Bad Id'));
     await expect(loadPipelines(dir)).rejects.toThrow(/bad\.yml.* at id: .*lower-case/s);
   });
 
   it('refuses two files with the same id', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'pipelines-'));
+    const dir = await temp.make('pipelines-');
     await writeFile(path.join(dir, 'a.yaml'), VALID);
     await writeFile(path.join(dir, 'b.yaml'), VALID);
     await expect(loadPipelines(dir)).rejects.toThrow(/pipeline id "users" is also defined/);
   });
 
   it('finds one pipeline by id and lists the known ids otherwise', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'pipelines-'));
+    const dir = await temp.make('pipelines-');
     await writeFile(path.join(dir, 'users.yaml'), VALID);
     await expect(loadPipeline(dir, 'users')).resolves.toMatchObject({ definition: { id: 'users' } });
     await expect(loadPipeline(dir, 'orders')).rejects.toThrow(/no pipeline "orders" \(known: users\)/);
