@@ -228,7 +228,6 @@ export class Orchestrator {
   }
 
   private newRecord(runId: string, request: CreateRunRequest, now: Date): RunRecord {
-    const baseDir = request.baseDir ?? process.cwd();
     const record: RunRecord = {
       runId,
       pipelineId: request.pipeline.id,
@@ -239,7 +238,7 @@ export class Orchestrator {
       params: { ...request.params },
       createdAt: now.toISOString(),
       pipeline: request.pipeline,
-      transformPaths: Object.fromEntries(request.pipeline.loads.map((load) => [load.id, resolveTransform(load, baseDir)])),
+      transformPaths: Object.fromEntries(request.pipeline.loads.map((load) => [load.id, resolveTransform(load, request.baseDir)])),
       phases: initialPhases(request.pipeline),
       version: 1,
     };

@@ -42,7 +42,6 @@ export function orderLoads(loads: LoadDefinition[]): LoadDefinition[] {
 
 /** Builds the per-load runs, resolving transforms; throws before anything runs when one is missing. */
 export function planLoads(request: PipelineRunRequest): LoadRun[] {
-  const baseDir = request.baseDir ?? process.cwd();
   const interval = request.interval ? { start: request.interval.start.toISOString(), end: request.interval.end.toISOString() } : null;
   return orderLoads(request.pipeline.loads).map((load) => ({
     runId: request.runId,
@@ -50,12 +49,15 @@ export function planLoads(request: PipelineRunRequest): LoadRun[] {
     load,
     interval,
     params: { ...request.pipeline.params, ...load.params, ...request.params },
-    transformPath: resolveTransform(load, baseDir),
+    transformPath: resolveTransform(load, request.baseDir),
   }));
 }
 
-/** The absolute path of the load's transform, or null when it has none; throws when the file is missing. */
-export function resolveTransform(load: LoadDefinition, baseDir: string): string | null {
+/**
+ * The absolute path of the load's transform, relative paths read from `baseDir` (the working
+ * directory when not given), or null when it has none; throws when the file is missing.
+ */
+export function resolveTransform(load: LoadDefinition, baseDir: string = process.cwd()): string | null {
   if (!load.transform) return null;
   const transformPath = path.resolve(baseDir, load.transform.spark);
   if (!existsSync(transformPath)) {
