@@ -109,11 +109,12 @@ describe('run management commands', () => {
     [['backfill', 'orders', '--from', '2026-01-05'], /required option '--to/],
     [['backfill', 'orders', '--from', '2026-01-05', '--to', '2026-01-01'], /must be before/],
     [['backfill', 'orders', '--from', '2026-01-01', '--to', '2026-01-02', '--reprocess', 'some'], /Allowed choices are none, failed, all/],
-  ])('%j is refused with exit code 2 and enqueues nothing', async (args, message) => {
-    const before = (await keys()).length;
-    const result = await runCli(args, env);
+  ])('%j is refused with exit code 2 and writes nothing to Redis', async (args, message) => {
+    // A deployment of its own, so that any key the refused command wrote shows.
+    const fresh = uniqueName('cli-bad').replace(/_/g, '-');
+    const result = await runCli(args, { ...env, PIPELINE_KEY_PREFIX: fresh });
     expect(result.code).toBe(2);
     expect(result.err).toMatch(message);
-    expect((await keys()).length).toBe(before);
+    expect(await redis.keys(`{${fresh}}*`)).toEqual([]);
   });
 });

@@ -72,7 +72,8 @@ export class Orchestrator {
   private readonly redis: Redis;
   private readonly logger: Logger;
   private readonly now: () => Date;
-  private readonly queues: Record<QueueKind, Queue>;
+  /** Made on first use: a BullMQ queue writes its metadata to Redis when made, and a command refused for bad input must leave nothing behind. */
+  private readonly queues = new Map<QueueKind, Queue>();
 
   constructor(options: OrchestratorOptions) {
     this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
@@ -80,21 +81,19 @@ export class Orchestrator {
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
     this.store = new RunStore(options.redis, { keyPrefix: this.keyPrefix, now: this.now });
-    const prefix = redisPrefix(this.keyPrefix);
-    this.queues = Object.fromEntries(
-      QUEUE_KINDS.map((kind) => {
-        const queue = new Queue(kind, { connection: options.redis, prefix });
-        // Without a listener BullMQ prints connection errors to the console, outside the JSON log.
-        // They are the shared connection's errors, which its owner logs already: debug is enough.
-        queue.on('error', (err) => this.logger.debug({ err, queue: kind }, 'queue connection error'));
-        return [kind, queue];
-      }),
-    ) as Record<QueueKind, Queue>;
   }
 
   /** The BullMQ queue of one kind (for inspection; jobs are added through this class). */
   queue(kind: QueueKind): Queue {
-    return this.queues[kind];
+    let queue = this.queues.get(kind);
+    if (!queue) {
+      queue = new Queue(kind, { connection: this.redis, prefix: redisPrefix(this.keyPrefix) });
+      // Without a listener BullMQ prints connection errors to the console, outside the JSON log.
+      // They are the shared connection's errors, which its owner logs already: debug is enough.
+      queue.on('error', (err) => this.logger.debug({ err, queue: kind }, 'queue connection error'));
+      this.queues.set(kind, queue);
+    }
+    return queue;
   }
 
   /**
@@ -201,7 +200,7 @@ export class Orchestrator {
     const record = await this.store.update(runId, (r) => this.queueReady(applyRunCancelled(r, this.now())));
     if (record.state !== 'cancelled') return record;
     const cancelled = record.phases.filter((p) => p.state === 'cancelled');
-    await Promise.all(cancelled.map((p) => this.queues[queueForPhase(p.phase)].remove(jobId({ runId, loadId: p.loadId, phase: p.phase, generation: p.generation }))));
+    await Promise.all(cancelled.map((p) => this.queue(queueForPhase(p.phase)).remove(jobId({ runId, loadId: p.loadId, phase: p.phase, generation: p.generation }))));
     await this.redis.publish(cancelChannel(this.keyPrefix), runId);
     this.logger.info(logFields(record, { phases: cancelled.length }), 'run cancelled');
     return this.enqueueQueued(record);
@@ -224,7 +223,7 @@ export class Orchestrator {
 
   /** Closes the queues; the Redis connection belongs to the caller. */
   async close(): Promise<void> {
-    await Promise.all(Object.values(this.queues).map((q) => q.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 
   private newRecord(runId: string, request: CreateRunRequest, now: Date): RunRecord {
@@ -271,12 +270,12 @@ export class Orchestrator {
     );
     if (jobs.length === 1) {
       const [job] = jobs as [(typeof jobs)[number]];
-      await this.queues[job.kind].add(job.name, job.data, job.opts);
+      await this.queue(job.kind).add(job.name, job.data, job.opts);
     } else if (jobs.length > 1) {
       await Promise.all(
         QUEUE_KINDS.map(async (kind) => {
           const ofKind = jobs.filter((j) => j.kind === kind);
-          if (ofKind.length > 0) await this.queues[kind].addBulk(ofKind.map(({ name, data, opts }) => ({ name, data, opts })));
+          if (ofKind.length > 0) await this.queue(kind).addBulk(ofKind.map(({ name, data, opts }) => ({ name, data, opts })));
         }),
       );
     }
