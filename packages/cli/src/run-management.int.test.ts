@@ -14,8 +14,11 @@ const keyPrefix = uniqueName('cli').replace(/_/g, '-');
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 let env: NodeJS.ProcessEnv;
 
-async function keys(): Promise<string[]> {
-  return redis.keys(`{${keyPrefix}}*`);
+/** Prefixes of the deployments the bad-input cases ran in, emptied at the end should a case have failed. */
+const badInputPrefixes: string[] = [];
+
+async function keys(prefix = keyPrefix): Promise<string[]> {
+  return redis.keys(`{${prefix}}*`);
 }
 
 beforeAll(async () => {
@@ -28,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const left = await keys();
+  const left = (await Promise.all([keyPrefix, ...badInputPrefixes].map((p) => keys(p)))).flat();
   if (left.length) await redis.del(...left);
   redis.disconnect();
 });
@@ -112,9 +115,10 @@ describe('run management commands', () => {
   ])('%j is refused with exit code 2 and writes nothing to Redis', async (args, message) => {
     // A deployment of its own, so that any key the refused command wrote shows.
     const fresh = uniqueName('cli-bad').replace(/_/g, '-');
+    badInputPrefixes.push(fresh);
     const result = await runCli(args, { ...env, PIPELINE_KEY_PREFIX: fresh });
     expect(result.code).toBe(2);
     expect(result.err).toMatch(message);
-    expect(await redis.keys(`{${fresh}}*`)).toEqual([]);
+    expect(await keys(fresh)).toEqual([]);
   });
 });
