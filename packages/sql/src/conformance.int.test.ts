@@ -502,6 +502,81 @@ describe('merge strategies', () => {
   });
 });
 
+describe('with orderBy, a merge never moves a row back to an older version', () => {
+  const t = (day: number) => `2024-03-0${day} 00:00:00+00`;
+  // By key: 1 the target is newer; 2 the same version; 3 the target has no version; 4 the staged
+  // row has none; 5 is new; 6 the staged row is newer.
+  const initial = [
+    ['1', 'target', null, t(5)],
+    ['2', 'target', null, t(3)],
+    ['3', 'target', null, null],
+    ['4', 'target', null, t(2)],
+    ['6', 'target', null, t(1)],
+  ];
+  const stagedRows = [
+    ['1', 'staged', null, t(4)],
+    ['2', 'staged', null, t(3)],
+    ['3', 'staged', null, t(1)],
+    ['4', 'staged', null, null],
+    ['5', 'staged', null, t(1)],
+    ['6', 'staged', null, t(2)],
+  ];
+
+  it.each<MergeInput['strategy']>(['merge', 'delete-insert'])('%s keeps the newer version of each key and counts the staged rows it leaves out', async (strategy) => {
+    const pair = await usersPair(initial);
+    await copyRows(pair.staging, userNames, stagedRows);
+    expect((await run(d.matchedKeyCount(pair.staging, pair.target, ['user_id'], ['updated_at']))).rows).toEqual([{ count: '5', stale: '2' }]);
+    await runAll(d.mergeTransaction({ strategy, ...pair, columns: userNames, key: ['user_id'], orderBy: ['updated_at'] }));
+    expect(await snapshot(pair.target, userNames)).toEqual([
+      ['1', 'target', null, t(5)],
+      ['2', 'staged', null, t(3)],
+      ['3', 'staged', null, t(1)],
+      ['4', 'target', null, t(2)],
+      ['5', 'staged', null, t(1)],
+      ['6', 'staged', null, t(2)],
+    ]);
+  });
+
+  it('compares the orderBy columns in turn, a NULL below any value', async () => {
+    const pair = await usersPair([
+      ['1', 'target', 'DE', t(2)],
+      ['2', 'target', null, t(2)],
+      ['3', 'target', 'FR', t(2)],
+      ['4', 'target', 'ZZ', t(1)],
+    ]);
+    await copyRows(pair.staging, userNames, [
+      ['1', 'staged', 'CH', t(2)],
+      ['2', 'staged', 'AT', t(2)],
+      ['3', 'staged', 'FR', t(2)],
+      ['4', 'staged', 'AA', t(2)],
+    ]);
+    const orderBy = ['updated_at', 'country'];
+    expect((await run(d.matchedKeyCount(pair.staging, pair.target, ['user_id'], orderBy))).rows).toEqual([{ count: '4', stale: '1' }]);
+    await runAll(d.mergeTransaction({ strategy: 'merge', ...pair, columns: userNames, key: ['user_id'], orderBy }));
+    expect(await snapshot(pair.target, userNames)).toEqual([
+      ['1', 'target', 'DE', t(2)],
+      ['2', 'staged', 'AT', t(2)],
+      ['3', 'staged', 'FR', t(2)],
+      ['4', 'staged', 'AA', t(2)],
+    ]);
+  });
+
+  it('two runs merging out of order: the older interval, merging last, changes nothing it should not', async () => {
+    const pair = await usersPair([['1', 'first', null, t(1)]]);
+    const olderStaging = stagingTableName(pair.target, `run-${tableCounter}-older`, 'users', 'postgres');
+    await run(d.createTableLike(olderStaging, pair.target));
+    await copyRows(pair.staging, userNames, [['1', 'newer', null, t(3)]]);
+    await copyRows(olderStaging, userNames, [['1', 'older', null, t(2)], ['2', 'older', null, t(2)]]);
+    const merge = (staging: TableName) => d.mergeTransaction({ strategy: 'merge', target: pair.target, staging, columns: userNames, key: ['user_id'], orderBy: ['updated_at'] });
+    await runAll(merge(pair.staging));
+    await runAll(merge(olderStaging));
+    expect(await snapshot(pair.target, userNames)).toEqual([
+      ['1', 'newer', null, t(3)],
+      ['2', 'older', null, t(2)],
+    ]);
+  });
+});
+
 describe('a failing statement rolls the whole transaction back', () => {
   const initial = [
     ['1', 'a', 'DE', null],

@@ -66,6 +66,7 @@ function cases(d: SqlDialect): Record<string, () => Generated> {
     'duplicate-key-count': () => d.duplicateKeyCount(staging, ['user_id', 'country']),
     dedupe: () => d.dedupe(staging, key, ['updated_at'], columns),
     'matched-key-count': () => d.matchedKeyCount(staging, target, key),
+    'matched-key-count-order-by': () => d.matchedKeyCount(staging, target, key, ['updated_at', 'email']),
     'source-row-count-table': () => d.sourceRowCount({ table: { schema: 'public', name: 'users_raw' } }),
     'source-row-count-interval': () =>
       d.sourceRowCount({ table: { schema: 'public', name: 'users_raw' } }, { column: 'updated_at', start: new Date('2024-03-01T00:00:00Z'), end: new Date('2024-03-02T00:00:00Z') }),
@@ -73,6 +74,8 @@ function cases(d: SqlDialect): Record<string, () => Generated> {
     'merge-merge': () => merge({}),
     'merge-merge-all-key-columns': () => merge({ columns: ['user_id', 'country'], key: ['user_id', 'country'] }),
     'merge-delete-insert': () => merge({ strategy: 'delete-insert' }),
+    'merge-merge-order-by': () => merge({ orderBy: ['updated_at'] }),
+    'merge-delete-insert-order-by': () => merge({ strategy: 'delete-insert', orderBy: ['updated_at', 'email'] }),
     'merge-append': () => merge({ strategy: 'append', key: [] }),
     'merge-append-interval': () =>
       merge({

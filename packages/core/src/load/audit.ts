@@ -50,9 +50,12 @@ export async function audit(run: LoadRun, services: LoadServices, staged: StageR
   if (checks.some((c) => !c.passed)) throw new ChecksFailedError('staging', checks);
 
   let rowsMatched = 0;
+  let rowsStale = 0;
   if (staged.targetExisted && key.length > 0) {
-    const [row] = await warehouse.query<{ count: unknown }>(dialect.matchedKeyCount(staged.staging, targetTable(run, services), key), options);
+    const versions = keyed(run) ? (orderBy ?? []) : [];
+    const [row] = await warehouse.query<{ count: unknown; stale?: unknown }>(dialect.matchedKeyCount(staged.staging, targetTable(run, services), key, versions), options);
     rowsMatched = Number(row?.count ?? 0);
+    rowsStale = Number(row?.stale ?? 0);
   }
-  return { checks, rowsMatched, duplicatesRemoved, rowsStaged };
+  return { checks, rowsMatched, rowsStale, duplicatesRemoved, rowsStaged };
 }

@@ -7,6 +7,7 @@ import { parsePipeline } from '../pipeline/load-pipelines.js';
 import { PostgresWarehouse } from '../warehouse/postgres-warehouse.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { LoadRun, LoadServices } from './load-run.js';
+import { audit as auditPhase } from './audit.js';
 import { merge } from './merge.js';
 import type { AuditResult, ExtractResult, StageResult } from './phase-results.js';
 
@@ -38,7 +39,7 @@ const columns = [
   { name: 'note', type: { kind: 'string' as const }, nullable: true },
 ];
 const extract: ExtractResult = { externalId: 'local:1', outputDir: '/tmp', manifest: { rowsRead: 2, rowsWritten: 2, format: 'csv', files: [], columns } };
-const audited: AuditResult = { checks: [], duplicatesRemoved: 0, rowsStaged: 2, rowsMatched: 0 };
+const audited: AuditResult = { checks: [], duplicatesRemoved: 0, rowsStaged: 2, rowsMatched: 0, rowsStale: 0 };
 
 async function stagedRows(name: string): Promise<StageResult> {
   await admin.query(`CREATE TABLE ${schema}.${name} (id bigint, note text)`);
@@ -98,6 +99,31 @@ describe('merge phase', () => {
     const next = await merge(appendRun(`${schema}-b`), services(), extract, staged, audited);
     expect(next.alreadyMerged).toBeUndefined();
     expect(await events()).toHaveLength(4);
+  });
+
+  it('with orderBy, an older interval merged after a newer one keeps the newer rows and counts what it left out', async () => {
+    await admin.query(`CREATE TABLE ${schema}.versions (id bigint PRIMARY KEY, note text, updated_at timestamptz)`);
+    await admin.query(`INSERT INTO ${schema}.versions VALUES (1, 'newer', '2026-01-03T00:00Z')`);
+    await admin.query(`CREATE TABLE ${schema}.stg_versions (id bigint, note text, updated_at timestamptz)`);
+    await admin.query(`INSERT INTO ${schema}.stg_versions VALUES (1, 'older', '2026-01-02T00:00Z'), (2, 'older', '2026-01-02T00:00Z')`);
+    const definition = parsePipeline('t.yaml', `id: p\nloads:\n  - id: versions\n    source: { table: a.src }\n    target: { table: ${schema}.versions, key: [id], orderBy: updated_at }\n`);
+    const run: LoadRun = { runId: `${schema}-versions`, pipelineId: 'p', load: definition.loads[0]!, interval: null, params: {}, transformPath: null };
+    const staged: StageResult = {
+      staging: { schema, name: 'stg_versions' },
+      targetExisted: true,
+      rowsCopied: 2,
+      columns: [...columns, { name: 'updated_at', type: { kind: 'timestamptz' }, nullable: true }],
+    };
+    const audit = await auditPhase(run, services(), staged);
+    expect(audit).toMatchObject({ rowsMatched: 1, rowsStale: 1, rowsStaged: 2 });
+    const result = await merge(run, services(), { ...extract, manifest: { ...extract.manifest, columns: staged.columns } }, staged, audit);
+    expect(result).toMatchObject({ rowsInserted: 1, rowsUpdated: 0, rowsSkipped: 1 });
+    expect((await admin.query(`SELECT id::int, note FROM ${schema}.versions ORDER BY id`)).rows).toEqual([
+      { id: 1, note: 'newer' },
+      { id: 2, note: 'older' },
+    ]);
+    const [row] = (await admin.query('SELECT rows_inserted::int, rows_updated::int FROM pipeline_audit.load_history WHERE run_id = $1', [run.runId])).rows;
+    expect(row).toEqual({ rows_inserted: 1, rows_updated: 0 });
   });
 
   it('creates the audit table once per warehouse, and again after a merge failed', async () => {

@@ -21,8 +21,12 @@ export async function merge(
   const { target: def } = run.load;
   const target = targetTable(run, services);
   const keyed = def.strategy === 'merge' || def.strategy === 'delete-insert';
-  const rowsUpdated = keyed ? audited.rowsMatched : 0;
-  const rowsInserted = audited.rowsStaged - rowsUpdated;
+  // As counted when audited: a merge of another run in between can move them. Staged rows older
+  // than the target's version of their key are left out by the transaction itself, under its lock.
+  const versioned = keyed && (def.orderBy?.length ?? 0) > 0;
+  const rowsSkipped = versioned ? audited.rowsStale : 0;
+  const rowsUpdated = keyed ? audited.rowsMatched - rowsSkipped : 0;
+  const rowsInserted = audited.rowsStaged - (keyed ? audited.rowsMatched : 0);
   const intervalColumn = def.intervalColumn ?? run.load.source.incrementalColumn;
 
   const input: MergeInput = {
@@ -31,6 +35,7 @@ export async function merge(
     staging: staged.staging,
     columns: staged.columns.map((c) => c.name),
     key: def.key,
+    ...(versioned ? { orderBy: def.orderBy } : {}),
     ...(def.strategy === 'append' && run.interval && intervalColumn
       ? { intervalDelete: { column: intervalColumn, start: new Date(run.interval.start), end: new Date(run.interval.end) } }
       : {}),
@@ -50,7 +55,8 @@ export async function merge(
     },
   };
 
-  return withCreated(warehouse, warehouse.dialect.auditTableDdl(), options, () => publish(run, services, input, staged, { rowsInserted, rowsUpdated }, options));
+  const counts = { rowsInserted, rowsUpdated, ...(versioned ? { rowsSkipped } : {}) };
+  return withCreated(warehouse, warehouse.dialect.auditTableDdl(), options, () => publish(run, services, input, staged, counts, options));
 }
 
 /** Publishes the staged rows in one transaction, unless an earlier attempt of this run did. */
@@ -59,7 +65,7 @@ async function publish(
   services: LoadServices,
   input: MergeInput,
   staged: StageResult,
-  { rowsInserted, rowsUpdated }: Pick<MergeResult, 'rowsInserted' | 'rowsUpdated'>,
+  counts: Pick<MergeResult, 'rowsInserted' | 'rowsUpdated' | 'rowsSkipped'>,
   options: PhaseOptions,
 ): Promise<MergeResult> {
   const { warehouse } = services;
@@ -79,20 +85,20 @@ async function publish(
   }
   const [begin, ...rest] = statements;
   const transaction = [begin as Statement, ...createTarget, ...rest];
-  let counts: (number | null)[];
+  let results: (number | null)[];
   try {
-    counts = await warehouse.transaction(transaction, options);
+    results = await warehouse.transaction(transaction, options);
   } catch (err) {
     // The transaction's audit guard fails it when another attempt committed first.
     const raced = await publishedEarlier(run, services, options).catch(() => null);
     if (raced) return raced;
     throw err;
   }
-  services.logger.child({ phase: 'merge' }).info({ strategy: def.strategy, rowsInserted, rowsUpdated, statements: counts.length }, 'merged');
+  services.logger.child({ phase: 'merge' }).info({ strategy: def.strategy, ...counts, statements: results.length }, 'merged');
   // replace, and append with an interval, start their body with the transaction's only DELETE.
   const deletes = def.strategy === 'replace' || input.intervalDelete !== undefined;
-  const deleteCount = deletes ? (counts[transaction.findIndex((s) => s.sql.startsWith('DELETE '))] ?? null) : null;
-  return { rowsInserted, rowsUpdated, rowsDeleted: deleteCount, createdTarget: !staged.targetExisted };
+  const deleteCount = deletes ? (results[transaction.findIndex((s) => s.sql.startsWith('DELETE '))] ?? null) : null;
+  return { ...counts, rowsDeleted: deleteCount, createdTarget: !staged.targetExisted };
 }
 
 type AuditRowFound = {

@@ -25,13 +25,23 @@ export interface AuditResult {
   duplicatesRemoved: number;
   /** Rows in staging after that: what the merge publishes. */
   rowsStaged: number;
-  /** Staged keys that were already in the target when audited: the rows a merge updates. */
+  /** Staged keys that were already in the target when audited. */
   rowsMatched: number;
+  /**
+   * Of those, the keys the target held in a newer version (by `orderBy`): the merge leaves those
+   * rows as they are. 0 without `orderBy`.
+   */
+  rowsStale: number;
 }
 
 export interface MergeResult {
   rowsInserted: number;
   rowsUpdated: number;
+  /**
+   * Staged rows left out because the target held a newer version of their key (by `orderBy`), as
+   * counted when audited. Absent when an earlier attempt had merged (the audit row has no such count).
+   */
+  rowsSkipped?: number;
   rowsDeleted: number | null;
   createdTarget: boolean;
   /**

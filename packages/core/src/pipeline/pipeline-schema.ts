@@ -116,7 +116,10 @@ export const TargetSchema = z.strictObject({
   strategy: z.enum(['merge', 'delete-insert', 'append', 'replace'], {
     message: 'one of merge, delete-insert, append, replace',
   }).default('merge'),
-  /** Among rows with the same key in one batch, the latest by these columns wins. */
+  /**
+   * The columns that order the versions of a row: among rows with the same key in one batch the
+   * latest wins, and merge and delete-insert never replace a row of the target with an older version.
+   */
   orderBy: oneOrMany(columnName).optional(),
   /** For `append`: the target column holding the interval column's value, deleted per interval on rerun. */
   intervalColumn: columnName.optional(),

@@ -56,7 +56,7 @@ export const runViewSchema = z.object({
 export type RunView = z.infer<typeof runViewSchema>;
 export type PhaseView = z.infer<typeof phaseViewSchema>;
 
-const ROW_FIELDS = ['rowsRead', 'rowsWritten', 'rowsCopied', 'rowsStaged', 'rowsMatched', 'duplicatesRemoved', 'rowsInserted', 'rowsUpdated', 'rowsDeleted'];
+const ROW_FIELDS = ['rowsRead', 'rowsWritten', 'rowsCopied', 'rowsStaged', 'rowsMatched', 'rowsStale', 'duplicatesRemoved', 'rowsInserted', 'rowsUpdated', 'rowsSkipped', 'rowsDeleted'];
 
 /** Row counts from a phase result, wherever the phase keeps them (the extract keeps them in its manifest). */
 function rowsOf(result: unknown): Record<string, number> {

@@ -38,7 +38,7 @@ export function createDialect(d: DialectHooks): SqlDialect {
     duplicateKeyCount: (t, key) => duplicateKeyCount(d, t, key),
     dedupe: (staging, key, orderBy, columns) => dedupe(d, staging, key, orderBy, columns),
     sourceRowCount: (source, interval) => sourceRowCount(d, source, interval),
-    matchedKeyCount: (staging, target, key) => matchedKeyCount(d, staging, target, key),
+    matchedKeyCount: (staging, target, key, orderBy) => matchedKeyCount(d, staging, target, key, orderBy),
     mergeTransaction: (input) => mergeTransaction(d, input),
     auditTableDdl: () => auditTableDdl(d),
     auditRowLookup: (runId, loadId) => auditRowLookup(d, runId, loadId),

@@ -8,5 +8,7 @@ export interface MergePlan {
   columns: string[];
   /** Empty for strategies that do not match by key. */
   key: string[];
+  /** Empty unless the input named `orderBy` (merge and delete-insert only). */
+  orderBy: string[];
   intervalDelete?: { column: string; start: Date; end: Date };
 }

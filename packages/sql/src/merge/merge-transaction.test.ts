@@ -137,6 +137,30 @@ describe.each([postgresDialect, redshiftDialect])('mergeTransaction ($name)', (d
     });
   });
 
+  describe('orderBy', () => {
+    it.each<MergeStrategy>(['merge', 'delete-insert'])('%s deletes the staged rows older than the target right after the lock', (strategy) => {
+      const statements = d.mergeTransaction({ ...base, strategy, orderBy: ['email'] });
+      expect(statements[1]!.sql).toMatch(/^LOCK/);
+      expect(statements[2]!.sql).toMatch(/^DELETE FROM "analytics"."users__stg_1"\nUSING "analytics"."users"\n/);
+      expect(statements[2]!.sql).toContain('"analytics"."users"."email" > "analytics"."users__stg_1"."email"');
+    });
+
+    it('is left out when not given', () => {
+      expect(d.mergeTransaction(base).filter((s) => s.sql.startsWith('DELETE'))).toEqual([]);
+    });
+
+    it.each<MergeStrategy>(['append', 'replace'])('does not apply to %s, which match no keys', (strategy) => {
+      const e = inputError(() => d.mergeTransaction({ ...base, strategy, key: [], orderBy: ['email'] }));
+      expect(e.what).toBe('merge.orderBy');
+      expect(e.message).toMatch(/remove it/);
+    });
+
+    it('rejects a column that is not staged, or named twice', () => {
+      expect(inputError(() => d.mergeTransaction({ ...base, orderBy: ['updated_at'] })).message).toMatch(/"updated_at" not in merge.columns/);
+      inputError(() => d.mergeTransaction({ ...base, orderBy: ['email', 'email'] }));
+    });
+  });
+
   describe('audit row', () => {
     it('rejects counts that are not non-negative integers', () => {
       expect(inputError(() => d.mergeTransaction({ ...base, audit: { ...audit, rowsStaged: -1 } })).what).toBe(

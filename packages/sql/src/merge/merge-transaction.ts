@@ -6,6 +6,7 @@ import { statementOf } from '../render/statement-of.js';
 import type { MergeInput } from '../types/merge-input.js';
 import type { Statement } from '../types/statement.js';
 import { planMerge } from './plan-merge.js';
+import { staleRowsDelete } from './stale-rows-delete.js';
 
 /**
  * `[BEGIN, LOCK target, …strategy…, audit guard, audit insert, COMMIT]` as one list, because the
@@ -22,6 +23,11 @@ import { planMerge } from './plan-merge.js';
  * checks come before it. On PostgreSQL readers go on reading; Redshift's LOCK has one mode, and
  * readers of the target wait for the commit. A plain append takes no lock: appends add up
  * whatever their order, and it needs no more than INSERT on the target.
+ *
+ * The lock orders merges but not their runs: an older interval retried or reprocessed after a
+ * newer one merges last. With `orderBy`, staged rows older than the target's version of their
+ * key are deleted from staging first, under the lock (see `staleRowsDelete`), so the newest
+ * version of every row stays whatever the order.
  */
 export function mergeTransaction(d: DialectHooks, input: MergeInput): Statement[] {
   const name = String(input?.strategy);
@@ -33,6 +39,7 @@ export function mergeTransaction(d: DialectHooks, input: MergeInput): Statement[
   return [
     statementOf('BEGIN'),
     ...(strategy.locksTarget(plan) ? [statementOf(d.lockTable(plan.target))] : []),
+    ...(plan.orderBy.length > 0 ? [staleRowsDelete(plan)] : []),
     ...strategy.body(d, plan),
     ...(input.audit === undefined ? [] : [...auditGuard(d, input.audit.runId, input.audit.loadId), auditInsert(d, input.audit)]),
     statementOf('COMMIT'),

@@ -26,7 +26,12 @@ export function planMerge(d: DialectHooks, input: MergeInput, strategy: MergeStr
     );
   }
   assertSubset(input.key ?? [], input.columns, 'merge.key', 'merge.columns');
-  const plan: MergePlan = { target, staging, columns, key };
+  const orderBy = quoteColumns(input.orderBy ?? [], 'merge.orderBy', d.name, { allowEmpty: true });
+  if (orderBy.length > 0 && !strategy.needsKey) {
+    throw new SqlInputError('merge.orderBy', `applies only to the strategies that match rows by key (merge, delete-insert), not "${input.strategy}"; remove it.`);
+  }
+  assertSubset(input.orderBy ?? [], input.columns, 'merge.orderBy', 'merge.columns');
+  const plan: MergePlan = { target, staging, columns, key, orderBy };
   if (input.intervalDelete !== undefined) {
     if (!strategy.acceptsIntervalDelete) {
       throw new SqlInputError(

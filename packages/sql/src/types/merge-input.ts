@@ -11,6 +11,12 @@ export interface MergeInput {
   columns: string[];
   /** Required (non-empty) for `merge` and `delete-insert`; keys are never NULL. */
   key: string[];
+  /**
+   * For merge and delete-insert: the columns that order the versions of a row. A staged row whose
+   * key the target holds in a newer version (greater by these columns in turn, NULL lowest) is
+   * left out, so that a merge never moves a row back to an older version. Equal versions merge.
+   */
+  orderBy?: string[];
   /** For append: make reruns idempotent by first deleting the interval's rows from target. */
   intervalDelete?: { column: string; start: Date; end: Date };
   /** The audit row is inserted inside the same transaction. */

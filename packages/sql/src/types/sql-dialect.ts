@@ -41,8 +41,8 @@ export interface SqlDialect {
   dedupe(staging: TableName, key: string[], orderBy: string[], columns: string[]): Statement[];
   /** Source rows, filtered to `[start, end)` on the interval column when given; column `count`. */
   sourceRowCount(source: SourceRef, interval?: { column: string; start: Date; end: Date }): Statement;
-  /** Staged keys already present in target, column `count`. */
-  matchedKeyCount(staging: TableName, target: TableName, key: string[]): Statement;
+  /** Staged keys already present in target, column `count`; with `orderBy`, also `stale`: those the target holds in a newer version. */
+  matchedKeyCount(staging: TableName, target: TableName, key: string[], orderBy?: string[]): Statement;
   /**
    * `[BEGIN, …strategy…, audit guard + audit insert (if given), COMMIT]`. With an audit row the
    * transaction fails, changing nothing, when that run and load's audit row already exists: look

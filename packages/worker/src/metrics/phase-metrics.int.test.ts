@@ -31,7 +31,7 @@ async function storyRunner(record: RunRecord, _loadId: string, phase: string, _c
       return { externalId: 'local:none:0' };
     case 'audit':
       if (story === 'bad-staging') throw new ChecksFailedError('staging', [check('not_null(email)', false, 'staging'), check('unique(id)', true, 'staging')]);
-      return { checks: [], duplicatesRemoved: 0, rowsStaged: 5, rowsMatched: 2 };
+      return { checks: [], duplicatesRemoved: 0, rowsStaged: 5, rowsMatched: 2, rowsStale: 0 };
     case 'merge':
       return { rowsInserted: 3, rowsUpdated: 2, rowsDeleted: null, createdTarget: false } satisfies MergeResult;
     case 'validate':
