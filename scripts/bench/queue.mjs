@@ -63,15 +63,41 @@ async function bareRoundTrips(redis, count) {
   return samples;
 }
 
+/** Seconds of CPU Redis has used, its main thread and its background threads. */
+async function redisCpuSeconds(redis) {
+  const info = await redis.info('cpu');
+  return ['used_cpu_user', 'used_cpu_sys'].reduce((sum, field) => sum + Number(new RegExp(`${field}:([\\d.]+)`).exec(info)?.[1] ?? 0), 0);
+}
+
+/**
+ * A stopwatch that also counts the CPU this process (every thread: the JavaScript, its garbage
+ * collection and compilation, the socket writes) and Redis spend meanwhile. Redis is read before
+ * the clock starts and after it stops, so the reads cost the clock nothing. `stop(units)`:
+ * seconds, and the CPU microseconds of each per unit of work.
+ */
+async function cpuClock(redis) {
+  const redis0 = await redisCpuSeconds(redis);
+  const node0 = process.cpuUsage();
+  const t0 = performance.now();
+  return {
+    async stop(units) {
+      const seconds = (performance.now() - t0) / 1000;
+      const node = process.cpuUsage(node0);
+      const redisSeconds = (await redisCpuSeconds(redis)) - redis0;
+      return { seconds, rate: units / seconds, nodeUs: (node.user + node.system) / units, redisUs: (redisSeconds * 1e6) / units };
+    },
+  };
+}
+
 /**
  * A BullMQ worker on `queue` (keys under `prefix`) until `count` jobs completed, timed from its start; `feed` adds
- * jobs once the clock runs. Jobs per second. The queue is closed and its keys dropped after.
+ * jobs once the clock runs. Jobs per second, with the CPU per job (see `cpuClock`). The queue is closed and its keys dropped after.
  */
 async function drainRate(redis, queue, prefix, { count, concurrency, processor, feed }) {
   let done = 0;
   let finished;
   const allDone = new Promise((resolve) => (finished = resolve));
-  const t0 = performance.now();
+  const clock = await cpuClock(redis);
   const connection = redis.duplicate({ maxRetriesPerRequest: null });
   const worker = new Worker(queue.name, processor, { connection, prefix, concurrency });
   worker.on('completed', () => {
@@ -79,16 +105,16 @@ async function drainRate(redis, queue, prefix, { count, concurrency, processor, 
   });
   await feed?.();
   await allDone;
-  const seconds = (performance.now() - t0) / 1000;
+  const measured = await clock.stop(count);
   await worker.close();
   // The worker closes the connections it made, not the one it was given.
   connection.disconnect();
   await queue.close();
   await dropPrefix(redis, prefix);
-  return count / seconds;
+  return measured;
 }
 
-/** A bare BullMQ no-op worker draining `count` jobs added before its clock starts: jobs per second. */
+/** A bare BullMQ no-op worker draining `count` jobs added before its clock starts: `drainRate`'s figures. */
 async function bareThroughput(redis, count, concurrency) {
   const prefix = `{bench-tput-${randomBytes(3).toString('hex')}}`;
   const queue = new Queue('noop', { connection: redis, prefix });
@@ -179,7 +205,7 @@ async function duePipelines(dir, runCount, now) {
 /**
  * Phases per second through scheduler and workers: the scheduler's first tick creates every run
  * (catching up on due intervals, as after a pause), and the worker drains them. The clock runs
- * from the scheduler's start to the last run's end.
+ * from the scheduler's start to the last run's end. Rate and CPU per phase, as `cpuClock` gives them.
  */
 async function throughput(redis, concurrency) {
   const keyPrefix = `bench-t-${randomBytes(3).toString('hex')}`;
@@ -200,13 +226,13 @@ async function throughput(redis, concurrency) {
   });
   let ticked;
   const firstTick = new Promise((resolve) => (ticked = resolve));
-  const t0 = performance.now();
+  const clock = await cpuClock(redis);
   const scheduler = startScheduler({ config: { pipelinesDir: dir }, redis, keyPrefix, logger, tickMs: 3_600_000, now: () => now, onTick: (report) => ticked(report) });
   const report = await firstTick;
   const runIds = report.pipelines.flatMap((p) => p.created);
   if (runIds.length !== runCount || report.errors.length > 0) throw new Error(`the scheduler created ${runIds.length} of ${runCount} runs (${report.errors.length} errors)`);
   await allDone;
-  const seconds = (performance.now() - t0) / 1000;
+  const measured = await clock.stop(runCount * PHASES.length);
   const records = await waitForRuns(orchestrator, runIds);
   if (records.some((r) => r.state !== 'success')) throw new Error('a no-op run did not succeed');
   await scheduler.stop();
@@ -214,7 +240,7 @@ async function throughput(redis, concurrency) {
   await orchestrator.close();
   await dropPrefix(redis, `{${keyPrefix}}`);
   await rm(dir, { recursive: true, force: true });
-  return (runCount * PHASES.length) / seconds;
+  return measured;
 }
 
 /**
@@ -334,28 +360,25 @@ async function throughputFigures(redis) {
   // THROUGHPUT_WARMUP unmeasured rounds: on a cold process ours ran at half its later rate
   // while the optimising compiler caught up with the bookkeeping, where the bare worker's few
   // functions are hot within its first round.
-  const turns = [
+  const contenders = [
     [bare, () => bareThroughput(redis, THROUGHPUT_PHASES, concurrency)],
     [ours, () => throughput(redis, concurrency)],
     [chain, () => chainThroughput(redis, THROUGHPUT_PHASES, concurrency)],
     [trips, () => roundTripThroughput(redis, THROUGHPUT_PHASES, concurrency)],
   ];
   for (let i = 0; i < THROUGHPUT_WARMUP + THROUGHPUT_REPEATS; i++) {
-    for (const [rates, measure] of turns) {
-      const rate = await measure();
-      if (i >= THROUGHPUT_WARMUP) rates.push(rate);
+    for (const [results, measure] of contenders) {
+      const result = await measure();
+      if (i >= THROUGHPUT_WARMUP) results.push(result);
     }
   }
-  figure('queue.throughput', {
-    value: median(ours),
-    unit: 'phases/s',
-    baseline: median(bare),
-    extra: { repeats: THROUGHPUT_REPEATS, warmup: THROUGHPUT_WARMUP },
-    target: 'ratio>=0.25',
-    check: (_v, r) => r >= 0.25,
-  });
-  for (const [name, rates] of [['queue.throughput_chain', chain], ['queue.throughput_round_trips', trips]]) {
-    figure(name, { value: median(rates), unit: 'phases/s', baseline: median(bare), extra: { repeats: THROUGHPUT_REPEATS, warmup: THROUGHPUT_WARMUP }, target: 'reported', check: () => true });
+  // Where the time goes: CPU per phase of this process (scheduler, worker, bench) and of Redis.
+  const cpu = (results) => ({ node: round(median(results.map((r) => r.nodeUs)), 1), redis: round(median(results.map((r) => r.redisUs)), 1) });
+  const rate = (results) => median(results.map((r) => r.rate));
+  const extra = (results) => ({ repeats: THROUGHPUT_REPEATS, warmup: THROUGHPUT_WARMUP, cpuUsPerPhase: cpu(results), baselineCpuUsPerPhase: cpu(bare) });
+  figure('queue.throughput', { value: rate(ours), unit: 'phases/s', baseline: rate(bare), extra: extra(ours), target: 'ratio>=0.25', check: (_v, r) => r >= 0.25 });
+  for (const [name, results] of [['queue.throughput_chain', chain], ['queue.throughput_round_trips', trips]]) {
+    figure(name, { value: rate(results), unit: 'phases/s', baseline: rate(bare), extra: extra(results), target: 'reported', check: () => true });
   }
 }
 
