@@ -16,6 +16,7 @@ export const defaultHooks: Omit<DialectHooks, 'name'> = Object.freeze({
     throw new SqlUnsupportedError('copyFromS3', d.name, 'only Redshift reads from S3; use copyFromStdin to stream the files.');
   },
   mergeWhenMatched: defaultMergeWhenMatched,
+  mergeMatchedCondition: true,
   freshnessAgeSeconds: (latest: string, now: string) =>
     `CAST(FLOOR(EXTRACT(EPOCH FROM (CAST(${now} AS timestamptz) - ${latest}))) AS bigint)`,
   jsonParam: (placeholder: string) => `CAST(${placeholder} AS jsonb)`,

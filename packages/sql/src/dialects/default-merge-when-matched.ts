@@ -4,5 +4,5 @@ import type { MergeMatchedContext } from './merge-matched-context.js';
 export function defaultMergeWhenMatched(m: MergeMatchedContext): string | null {
   if (m.updateColumns.length === 0) return null;
   const assignments = m.updateColumns.map((c) => `${c} = ${m.source}.${c}`);
-  return `WHEN MATCHED THEN UPDATE SET ${assignments.join(', ')}`;
+  return `WHEN MATCHED${m.unless === undefined ? '' : ` AND NOT ${m.unless}`} THEN UPDATE SET ${assignments.join(', ')}`;
 }

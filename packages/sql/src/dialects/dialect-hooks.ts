@@ -20,6 +20,8 @@ export interface DialectHooks {
   copyFromS3(d: DialectHooks, t: TableName, columns: string[], o: CopyFromS3Options): Statement;
   /** The WHEN MATCHED clause of MERGE, or null to leave it out. */
   mergeWhenMatched(m: MergeMatchedContext): string | null;
+  /** Whether MERGE takes a condition on WHEN MATCHED (`WHEN MATCHED AND …`); Redshift's does not. */
+  readonly mergeMatchedCondition: boolean;
   /** Seconds from `latest` (an SQL expression) to `now` (a placeholder bound to a timestamp). */
   freshnessAgeSeconds(latest: string, now: string): string;
   /** Turns a placeholder bound to JSON text into a value of `jsonColumnType`. */

@@ -17,6 +17,8 @@ export const redshiftDialect: SqlDialect = createDialect({
   copyFromStdin: redshiftCopyFromStdin,
   copyFromS3: copyFromS3Redshift,
   mergeWhenMatched: redshiftMergeWhenMatched,
+  // Its MERGE takes no WHEN MATCHED AND …: a versioned merge deletes stale staged rows first.
+  mergeMatchedCondition: false,
   // Redshift's idiom for the gap between two timestamps; it counts second boundaries crossed.
   freshnessAgeSeconds: (latest: string, now: string) => `DATEDIFF(second, ${latest}, CAST(${now} AS timestamptz))`,
   jsonParam: (placeholder: string) => `JSON_PARSE(${placeholder})`,

@@ -6,7 +6,6 @@ import { statementOf } from '../render/statement-of.js';
 import type { MergeInput } from '../types/merge-input.js';
 import type { Statement } from '../types/statement.js';
 import { planMerge } from './plan-merge.js';
-import { staleRowsDelete } from './stale-rows-delete.js';
 
 /**
  * `[BEGIN, LOCK target, …strategy…, audit guard, audit insert, COMMIT]` as one list, because the
@@ -25,9 +24,9 @@ import { staleRowsDelete } from './stale-rows-delete.js';
  * whatever their order, and it needs no more than INSERT on the target.
  *
  * The lock orders merges but not their runs: an older interval retried or reprocessed after a
- * newer one merges last. With `orderBy`, staged rows older than the target's version of their
- * key are deleted from staging first, under the lock (see `staleRowsDelete`), so the newest
- * version of every row stays whatever the order.
+ * newer one merges last. With `orderBy`, the keyed strategies leave out, under the lock, the
+ * staged rows older than the target's version of their key, so the newest version of every row
+ * stays whatever the order.
  */
 export function mergeTransaction(d: DialectHooks, input: MergeInput): Statement[] {
   const name = String(input?.strategy);
@@ -39,7 +38,6 @@ export function mergeTransaction(d: DialectHooks, input: MergeInput): Statement[
   return [
     statementOf('BEGIN'),
     ...(strategy.locksTarget(plan) ? [statementOf(d.lockTable(plan.target))] : []),
-    ...(plan.orderBy.length > 0 ? [staleRowsDelete(plan)] : []),
     ...strategy.body(d, plan),
     ...(input.audit === undefined ? [] : [...auditGuard(d, input.audit.runId, input.audit.loadId), auditInsert(d, input.audit)]),
     statementOf('COMMIT'),
