@@ -15,7 +15,7 @@ function phaseDetail(load: LoadReport, phase: PhaseReport): string {
         : '';
     case 'merge':
       return load.merge
-        ? `inserted ${load.merge.rowsInserted}, updated ${load.merge.rowsUpdated}${load.merge.rowsSkipped ? `, ${load.merge.rowsSkipped} older than the table's rows left out` : ''}${load.merge.rowsDeleted !== null ? `, deleted ${load.merge.rowsDeleted}` : ''}${load.merge.createdTarget ? ' (table created)' : ''}`
+        ? `inserted ${load.merge.rowsInserted}, updated ${load.merge.rowsUpdated}${load.merge.rowsSkipped ? `, ${load.merge.rowsSkipped} left out (the table's rows are newer)` : ''}${load.merge.rowsDeleted !== null ? `, deleted ${load.merge.rowsDeleted}` : ''}${load.merge.createdTarget ? ' (table created)' : ''}`
         : '';
     case 'validate':
       return load.validate ? `${load.validate.checks.filter((c) => c.passed).length}/${load.validate.checks.length} checks passed` : '';
