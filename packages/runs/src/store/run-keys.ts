@@ -6,6 +6,8 @@ export interface RunKeys {
   prefix: string;
   /** JSON RunRecord. */
   run(runId: string): string;
+  /** A writer's token while it holds the run's update lock (see `RunStore.update`), with an expiry. */
+  updateLock(runId: string): string;
   /** ZSET of a pipeline's run ids, scored by interval start (created time for a full refresh). */
   runs(pipelineId: string): string;
   /** SET of a pipeline's non-terminal run ids: what maxActiveRuns counts. */
@@ -25,6 +27,7 @@ export function runKeys(keyPrefix: string = DEFAULT_KEY_PREFIX): RunKeys {
   return {
     prefix,
     run: (runId) => `${prefix}:run:${runId}`,
+    updateLock: (runId) => `${prefix}:run-lock:${runId}`,
     runs: (pipelineId) => `${prefix}:runs:${pipelineId}`,
     active: (pipelineId) => `${prefix}:active:${pipelineId}`,
     paused: `${prefix}:paused`,

@@ -117,6 +117,61 @@ describe('RunStore', () => {
     await expect(racing).rejects.toBeInstanceOf(RunConflictError);
   });
 
+  describe('many writers of one run at once', () => {
+    const id = 'orders.scheduled.x';
+    /** An update function that, the first time it runs, has another writer get in first. */
+    const losingOnce = (change: Record<string, unknown>) => {
+      let calls = 0;
+      return (r: RunRecord): RunRecord => {
+        if (calls++ === 0) void ctx.redis.set(store.keys.run(r.runId), JSON.stringify({ ...r, version: r.version + 1 }));
+        return { ...r, params: { ...r.params, ...change } };
+      };
+    };
+
+    it('get every change in, taking turns under the update lock once they collide', async () => {
+      await store.create(record(id));
+      // Three tries each: retrying freely, all but a few would give up.
+      const writers = Array.from({ length: 30 }, () => new RunStore(ctx.redis, { keyPrefix: ctx.keyPrefix, maxUpdateTries: 3 }));
+      await Promise.all(writers.map((w, i) => w.update(id, (r) => ({ ...r, params: { ...r.params, [`w${i}`]: i } }))));
+      const stored = await store.require(id);
+      expect(stored.version).toBe(31);
+      expect(Object.keys(stored.params)).toHaveLength(30);
+      expect(await ctx.redis.exists(store.keys.updateLock(id))).toBe(0);
+    });
+
+    it('wait for a lock left by a writer that stopped until it lapses', async () => {
+      await store.create(record(id));
+      await ctx.redis.set(store.keys.updateLock(id), 'stopped-writer', 'PX', 300);
+      const fresh = new RunStore(ctx.redis, { keyPrefix: ctx.keyPrefix });
+      const started = Date.now();
+      const written = await fresh.update(id, losingOnce({ after: 'lapse' }));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(written.params).toEqual({ after: 'lapse' });
+      expect(await ctx.redis.exists(store.keys.updateLock(id))).toBe(0);
+    });
+
+    it('give up with RunConflictError when the lock stays taken, and leave it to its holder', async () => {
+      await store.create(record(id));
+      await ctx.redis.set(store.keys.updateLock(id), 'busy-writer', 'PX', 10_000);
+      const impatient = new RunStore(ctx.redis, { keyPrefix: ctx.keyPrefix, updateLockWaitMs: 200 });
+      await expect(impatient.update(id, losingOnce({ lost: true }))).rejects.toBeInstanceOf(RunConflictError);
+      expect(await ctx.redis.get(store.keys.updateLock(id))).toBe('busy-writer');
+    });
+
+    it('give the lock back when the update function throws under it', async () => {
+      await store.create(record(id));
+      const fresh = new RunStore(ctx.redis, { keyPrefix: ctx.keyPrefix });
+      let calls = 0;
+      const failing = fresh.update(id, (r) => {
+        if (calls++ === 0) return losingOnce({})(r);
+        throw new Error('refused');
+      });
+      await expect(failing).rejects.toThrow('refused');
+      expect(calls).toBe(2);
+      expect(await ctx.redis.exists(store.keys.updateLock(id))).toBe(0);
+    });
+  });
+
   it('writes from the record it wrote last without reading, and still loses nothing another process wrote', async () => {
     const id = 'orders.scheduled.x';
     const other = new RunStore(ctx.redis, { keyPrefix: ctx.keyPrefix });

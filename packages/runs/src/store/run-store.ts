@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RunConflictError } from '../errors/run-conflict-error.js';
 import { RunNotFoundError } from '../errors/run-not-found-error.js';
@@ -13,6 +14,14 @@ export interface RunStoreOptions {
   keyPrefix?: string;
   /** Compare-and-set tries before `update` gives up with RunConflictError. @defaultValue 100 */
   maxUpdateTries?: number;
+  /**
+   * How long `update` holds a run's update lock at most: should its process stop while holding it,
+   * the others wait this long. A write still needs the version it read, so a lock that lapsed
+   * early costs a retry, never a lost change. @defaultValue 10_000
+   */
+  updateLockMs?: number;
+  /** How long `update` waits for a run's update lock before it gives up with RunConflictError. @defaultValue 60_000 */
+  updateLockWaitMs?: number;
   /** Approximate number of events the event stream keeps (older ones are trimmed). @defaultValue 100_000 */
   eventsMaxLen?: number;
   /** Clock of the events' `at`. @defaultValue () => new Date() */
@@ -34,6 +43,11 @@ const CREATE_CHUNK = 128;
 
 /** Runs whose last written record a store keeps, to write the next change without reading first. */
 const RECENT_RUNS = 1_000;
+
+/** Longest pause between two looks at a run's update lock held by another writer, in ms. */
+const LOCK_POLL_MAX_MS = 20;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The stats hash field counting a pipeline's runs in one state. */
 export function statsField(pipelineId: string, state: RunState): string {
@@ -82,11 +96,14 @@ export class RunStore {
   readonly keys: RunKeys;
   private readonly redis: Redis;
   private readonly maxUpdateTries: number;
+  private readonly updateLockMs: number;
+  private readonly updateLockWaitMs: number;
   private readonly eventsMaxLen: number;
   private readonly now: () => Date;
   private readonly createScript = new LuaScript('create-runs');
   private readonly casScript = new LuaScript('cas-run');
   private readonly deleteScript = new LuaScript('delete-run');
+  private readonly unlockScript = new LuaScript('release-run-lock');
   /** JSON of runs this store wrote last, oldest first, at most RECENT_RUNS. */
   private readonly recent = new Map<string, string>();
 
@@ -94,6 +111,8 @@ export class RunStore {
     this.redis = redis;
     this.keys = runKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
     this.maxUpdateTries = options.maxUpdateTries ?? 100;
+    this.updateLockMs = options.updateLockMs ?? 10_000;
+    this.updateLockWaitMs = options.updateLockWaitMs ?? 60_000;
     this.eventsMaxLen = options.eventsMaxLen ?? 100_000;
     this.now = options.now ?? (() => new Date());
   }
@@ -157,6 +176,12 @@ export class RunStore {
    * only writer in between. The compare-and-set on the version refuses it when it is stale, and
    * anything decided on it that is not a write (an error, no change) is decided again on a fresh
    * read.
+   *
+   * Then one fresh read and write. When that loses too, other writers are busy with the run (many
+   * workers finishing phases of one wide run at once): the next tries are made holding the run's
+   * update lock, one writer at a time. Retrying freely instead, each would read, decode, encode
+   * and send the whole record again and again only to lose, the more often the larger the run,
+   * until some gave up. The lock only spares that work: the compare-and-set still decides.
    */
   async update(runId: string, fn: (record: RunRecord) => RunRecord): Promise<RunRecord> {
     const remembered = this.recent.get(runId);
@@ -164,14 +189,38 @@ export class RunStore {
       const written = await this.tryWrite(JSON.parse(remembered) as RunRecord, fn).catch(() => undefined);
       if (written) return written;
     }
-    for (let tries = 1; tries <= this.maxUpdateTries; tries++) {
-      const current = await this.require(runId);
-      const changed = fn(current);
-      if (changed === current) return current;
-      const written = await this.write(current, changed);
-      if (written) return written;
+    const first = await this.readAndWrite(runId, fn);
+    if (first) return first;
+    const token = randomBytes(12).toString('hex');
+    await this.lock(runId, token);
+    try {
+      for (let tries = 2; tries <= this.maxUpdateTries; tries++) {
+        const written = await this.readAndWrite(runId, fn);
+        if (written) return written;
+      }
+    } finally {
+      await this.unlockScript.run(this.redis, [this.keys.updateLock(runId)], [token]).catch(() => undefined);
     }
     throw new RunConflictError(runId, this.maxUpdateTries);
+  }
+
+  /** Reads the run and writes `fn` of it: the record written, the record read when `fn` changed nothing, or undefined when another writer was first. */
+  private async readAndWrite(runId: string, fn: (record: RunRecord) => RunRecord): Promise<RunRecord | undefined> {
+    const current = await this.require(runId);
+    const changed = fn(current);
+    if (changed === current) return current;
+    return this.write(current, changed);
+  }
+
+  /** Takes the run's update lock, waiting while another writer holds it; RunConflictError after `updateLockWaitMs`. */
+  private async lock(runId: string, token: string): Promise<void> {
+    const key = this.keys.updateLock(runId);
+    const deadline = Date.now() + this.updateLockWaitMs;
+    for (let polls = 1; ; polls++) {
+      if ((await this.redis.set(key, token, 'PX', this.updateLockMs, 'NX')) === 'OK') return;
+      if (Date.now() >= deadline) throw new RunConflictError(runId, polls);
+      await sleep(Math.random() * Math.min(LOCK_POLL_MAX_MS, 2 ** polls));
+    }
   }
 
   /** `fn` applied to a remembered record and written: the new record, or undefined to read and try again. */
