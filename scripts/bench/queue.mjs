@@ -22,6 +22,8 @@ const THROUGHPUT_PHASES = Number(process.env.BENCH_PHASES ?? 3000);
 const THROUGHPUT_REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const THROUGHPUT_WARMUP = Number(process.env.BENCH_WARMUP ?? 4);
 const SCHEDULER_REPEATS = Number(process.env.BENCH_SCHEDULER_REPEATS ?? 3);
+const WIDE_LOADS = Number(process.env.BENCH_WIDE_LOADS ?? 100);
+const WIDE_WORKERS = Number(process.env.BENCH_WIDE_WORKERS ?? 4);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const logger = createLogger({ level: 'warn' });
 
@@ -131,8 +133,8 @@ const BENCH_LOADS = `loads:
 
 const PIPELINE = parsePipeline('bench.yaml', `id: bench\n${BENCH_LOADS}`);
 
-/** Workers on both queues whose phases do nothing but note when they start and end. */
-async function noopWorkers(redis, keyPrefix, concurrency, marks) {
+/** Workers on both queues whose phases do nothing but note when they start and end (in `marks`, when given). */
+async function noopWorkers(redis, keyPrefix, concurrency, { marks, workerId } = {}) {
   // The no-op phases never reach the warehouse; the worker still resolves its settings at start.
   const warehouseUrl = process.env.PIPELINE_WAREHOUSE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const config = loadConfig({ env: { ...process.env, PIPELINE_KEY_PREFIX: keyPrefix, PIPELINE_WAREHOUSE_URL: warehouseUrl } });
@@ -143,6 +145,7 @@ async function noopWorkers(redis, keyPrefix, concurrency, marks) {
     queues: ['spark', 'sql'],
     concurrency,
     logger,
+    ...(workerId ? { workerId } : {}),
     phaseRunner: async (record, loadId, phase) => {
       const key = `${record.runId}/${phase}`;
       marks?.set(`${key}:start`, performance.now());
@@ -165,7 +168,7 @@ const PHASES = ['extract-transform', 'stage', 'audit', 'merge', 'validate', 'cle
 async function handoffs(redis) {
   const keyPrefix = `bench-h-${randomBytes(3).toString('hex')}`;
   const marks = new Map();
-  const worker = await noopWorkers(redis, keyPrefix, 1, marks);
+  const worker = await noopWorkers(redis, keyPrefix, 1, { marks });
   const orchestrator = new Orchestrator({ redis, keyPrefix, logger });
   const samples = [];
   const runs = Math.ceil(HANDOFFS / (PHASES.length - 1)) + 10;
@@ -289,6 +292,42 @@ function roundTripThroughput(redis, count, concurrency) {
   });
 }
 
+/**
+ * One run of a pipeline of WIDE_LOADS independent loads, drained by WIDE_WORKERS workers (each on
+ * both queues at concurrency 8, each with its own store, as separate processes would be): every
+ * phase of the run writes the same record, which grows with the loads, so this is where writers
+ * of one run collide. Phases per second, the record's size at the end, and the phase attempts
+ * that failed because the run kept changing under them.
+ */
+async function wideRun(redis) {
+  const keyPrefix = `bench-w-${randomBytes(3).toString('hex')}`;
+  const loads = Array.from({ length: WIDE_LOADS }, (_, i) => `  - id: l${i}\n    source: { table: public.unused_${i} }\n    target: { table: public.unused_target_${i}, key: [id] }\n`);
+  const pipeline = parsePipeline('wide.yaml', `id: wide\nloads:\n${loads.join('')}`);
+  const workers = [];
+  for (let i = 0; i < WIDE_WORKERS; i++) workers.push(await noopWorkers(redis, keyPrefix, 8, { workerId: `bench-wide-${i}` }));
+  let conflicts = 0;
+  let cleanups = 0;
+  let drained;
+  const allDone = new Promise((resolve) => (drained = resolve));
+  for (const worker of workers) {
+    for (const queue of worker.workers.values()) queue.on('failed', (_job, err) => (conflicts += err?.code === 'E_RUN_CONFLICT' ? 1 : 0));
+    worker.workers.get('sql').on('completed', (job) => {
+      if (job.name === 'cleanup' && ++cleanups === WIDE_LOADS) drained();
+    });
+  }
+  const orchestrator = new Orchestrator({ redis, keyPrefix, logger });
+  const t0 = performance.now();
+  const run = await orchestrator.createRun({ pipeline, trigger: 'manual', interval: null });
+  await allDone;
+  const seconds = (performance.now() - t0) / 1000;
+  const [record] = await waitForRuns(orchestrator, [run.runId]);
+  if (record.state !== 'success') throw new Error(`the wide run ended ${record.state}`);
+  await Promise.all(workers.map((w) => w.close({ force: true })));
+  await orchestrator.close();
+  await dropPrefix(redis, `{${keyPrefix}}`);
+  return { rate: (WIDE_LOADS * PHASES.length) / seconds, recordKb: JSON.stringify(record).length / 1024, conflicts };
+}
+
 /** Memory of the scheduler's task in the infra stack (infra/src/stacks/orchestrator-stack.ts). */
 const SCHEDULER_TASK_MB = 512;
 
@@ -320,9 +359,9 @@ function schedulerScale(limitMb, nodeOptions) {
   });
 }
 
-const PARTS = ['handoff', 'throughput', 'scheduler'];
+const PARTS = ['handoff', 'throughput', 'wide', 'scheduler'];
 
-/** `npm run bench -- queue [handoff] [throughput] [scheduler]`: the parts named, or all of them. */
+/** `npm run bench -- queue [handoff] [throughput] [wide] [scheduler]`: the parts named, or all of them. */
 export async function run(args = []) {
   const unknown = args.filter((a) => !PARTS.includes(a));
   if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(', ')} of the queue suite: choose from ${PARTS.join(', ')}`);
@@ -333,6 +372,10 @@ export async function run(args = []) {
     emit({ bench: 'env', node: process.version, cpus: os.cpus().length, redis: /redis_version:(\S+)/.exec(info)?.[1] });
     if (parts.has('handoff')) await handoffFigures(redis);
     if (parts.has('throughput')) await throughputFigures(redis);
+    if (parts.has('wide')) {
+      const wide = await wideRun(redis);
+      emit({ bench: 'queue.wide_run', value: round(wide.rate), unit: 'phases/s', loads: WIDE_LOADS, workers: WIDE_WORKERS, recordKb: round(wide.recordKb, 1), conflicts: wide.conflicts, target: 'reported' });
+    }
     if (parts.has('scheduler')) await schedulerFigures();
   } finally {
     redis.disconnect();
