@@ -154,7 +154,9 @@ describe('RunStore', () => {
       await store.create(record(id));
       await ctx.redis.set(store.keys.updateLock(id), 'busy-writer', 'PX', 10_000);
       const impatient = new RunStore(ctx.redis, { keyPrefix: ctx.keyPrefix, updateLockWaitMs: 200 });
-      await expect(impatient.update(id, losingOnce({ lost: true }))).rejects.toBeInstanceOf(RunConflictError);
+      const refused = impatient.update(id, losingOnce({ lost: true }));
+      await expect(refused).rejects.toBeInstanceOf(RunConflictError);
+      await expect(refused).rejects.toThrow(/being updated by other writers/);
       expect(await ctx.redis.get(store.keys.updateLock(id))).toBe('busy-writer');
     });
 

@@ -218,7 +218,7 @@ export class RunStore {
     const deadline = Date.now() + this.updateLockWaitMs;
     for (let polls = 1; ; polls++) {
       if ((await this.redis.set(key, token, 'PX', this.updateLockMs, 'NX')) === 'OK') return;
-      if (Date.now() >= deadline) throw new RunConflictError(runId, polls);
+      if (Date.now() >= deadline) throw new RunConflictError(runId, polls, this.updateLockWaitMs);
       await sleep(Math.random() * Math.min(LOCK_POLL_MAX_MS, 2 ** polls));
     }
   }
