@@ -155,6 +155,23 @@ async function noopWorkers(redis, keyPrefix, concurrency, { marks, workerId } = 
   });
 }
 
+/**
+ * Resolves once `count` cleanup jobs completed on these workers. A load's last job is its cleanup,
+ * completed once the run's end is on its record. Counted as the bare baseline counts its jobs, from
+ * the workers' events: polling Redis would load the process and the Redis under measurement with
+ * work the baseline does not do.
+ */
+function cleanupsCompleted(workers, count) {
+  let cleanups = 0;
+  return new Promise((resolve) => {
+    for (const worker of workers) {
+      worker.workers.get('sql').on('completed', (job) => {
+        if (job.name === 'cleanup' && ++cleanups === count) resolve();
+      });
+    }
+  });
+}
+
 async function waitForRuns(orchestrator, runIds) {
   for (;;) {
     const records = await Promise.all(runIds.map((id) => orchestrator.store.get(id)));
@@ -218,15 +235,7 @@ async function throughput(redis, concurrency) {
   await duePipelines(dir, runCount, now);
   const orchestrator = new Orchestrator({ redis, keyPrefix, logger });
   const worker = await noopWorkers(redis, keyPrefix, concurrency);
-  // A run's last job is its cleanup, completed once the run's end is on its record. Counted as
-  // the bare baseline counts its jobs, from the worker's events: polling Redis would load the
-  // process and the Redis under measurement with work the baseline does not do.
-  let cleanups = 0;
-  let drained;
-  const allDone = new Promise((resolve) => (drained = resolve));
-  worker.workers.get('sql').on('completed', (job) => {
-    if (job.name === 'cleanup' && ++cleanups === runCount) drained();
-  });
+  const allDone = cleanupsCompleted([worker], runCount);
   let ticked;
   const firstTick = new Promise((resolve) => (ticked = resolve));
   const clock = await cpuClock(redis);
@@ -306,15 +315,10 @@ async function wideRun(redis) {
   const workers = [];
   for (let i = 0; i < WIDE_WORKERS; i++) workers.push(await noopWorkers(redis, keyPrefix, 8, { workerId: `bench-wide-${i}` }));
   let conflicts = 0;
-  let cleanups = 0;
-  let drained;
-  const allDone = new Promise((resolve) => (drained = resolve));
   for (const worker of workers) {
     for (const queue of worker.workers.values()) queue.on('failed', (_job, err) => (conflicts += err?.code === 'E_RUN_CONFLICT' ? 1 : 0));
-    worker.workers.get('sql').on('completed', (job) => {
-      if (job.name === 'cleanup' && ++cleanups === WIDE_LOADS) drained();
-    });
   }
+  const allDone = cleanupsCompleted(workers, WIDE_LOADS);
   const orchestrator = new Orchestrator({ redis, keyPrefix, logger });
   const t0 = performance.now();
   const run = await orchestrator.createRun({ pipeline, trigger: 'manual', interval: null });

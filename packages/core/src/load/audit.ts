@@ -3,11 +3,12 @@ import type { CheckResult } from '../checks/check-result.js';
 import { ChecksFailedError } from '../checks/checks-failed-error.js';
 import { runChecks } from '../checks/run-checks.js';
 import { toCheckSpecs } from '../checks/to-check-specs.js';
+import { matchesByKey, versionColumns } from './keyed-target.js';
 import type { LoadRun, LoadServices, PhaseOptions } from './load-run.js';
 import type { AuditResult, StageResult } from './phase-results.js';
 import { targetTable } from './stage.js';
 
-const keyed = (run: LoadRun) => run.load.target.key.length > 0 && (run.load.target.strategy === 'merge' || run.load.target.strategy === 'delete-insert');
+const keyed = (run: LoadRun) => run.load.target.key.length > 0 && matchesByKey(run.load.target);
 
 /** Checks a keyed strategy cannot do without: a null or repeated key would corrupt the merge. */
 function builtInChecks(run: LoadRun): CheckSpec[] {
@@ -52,7 +53,7 @@ export async function audit(run: LoadRun, services: LoadServices, staged: StageR
   let rowsMatched = 0;
   let rowsStale = 0;
   if (staged.targetExisted && key.length > 0) {
-    const versions = keyed(run) ? (orderBy ?? []) : [];
+    const versions = versionColumns(run.load.target);
     const [row] = await warehouse.query<{ count: unknown; stale?: unknown }>(dialect.matchedKeyCount(staged.staging, targetTable(run, services), key, versions), options);
     rowsMatched = Number(row?.count ?? 0);
     rowsStale = Number(row?.stale ?? 0);

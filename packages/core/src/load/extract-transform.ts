@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { SparkJobSpec, SparkManifest } from '../compute/spark-job.js';
 import { SparkJobError } from '../compute/spark-job-error.js';
 import { isS3Uri } from '../storage/s3-uri.js';
+import { matchesByKey } from './keyed-target.js';
 import type { ExtractResult } from './phase-results.js';
 import type { LoadRun, LoadServices, PhaseOptions } from './load-run.js';
 import { loadDir, localWorkDir, storeOf, underLoadDir } from './paths.js';
@@ -10,7 +11,7 @@ import { loadDir, localWorkDir, storeOf, underLoadDir } from './paths.js';
 export function sparkJobSpec(run: LoadRun, services: LoadServices): SparkJobSpec {
   const dir = loadDir(services.tempDir, run);
   const { source, target } = run.load;
-  const dedupe = target.key.length > 0 && target.orderBy && (target.strategy === 'merge' || target.strategy === 'delete-insert');
+  const dedupe = target.key.length > 0 && target.orderBy && matchesByKey(target);
   return {
     runId: run.runId,
     pipelineId: run.pipelineId,

@@ -1,4 +1,5 @@
 import type { MergeInput, Statement } from '@pipeline/sql';
+import { matchesByKey, versionColumns } from './keyed-target.js';
 import type { LoadRun, LoadServices, PhaseOptions } from './load-run.js';
 import type { AuditResult, ExtractResult, MergeResult, StageResult } from './phase-results.js';
 import { targetTable } from './stage.js';
@@ -20,10 +21,11 @@ export async function merge(
   const { warehouse } = services;
   const { target: def } = run.load;
   const target = targetTable(run, services);
-  const keyed = def.strategy === 'merge' || def.strategy === 'delete-insert';
+  const keyed = matchesByKey(def);
   // As counted when audited: a merge of another run in between can move them. Staged rows older
   // than the target's version of their key are left out by the transaction itself, under its lock.
-  const versioned = keyed && (def.orderBy?.length ?? 0) > 0;
+  const orderBy = versionColumns(def);
+  const versioned = orderBy.length > 0;
   const rowsSkipped = versioned ? audited.rowsStale : 0;
   const rowsUpdated = keyed ? audited.rowsMatched - rowsSkipped : 0;
   const rowsInserted = audited.rowsStaged - (keyed ? audited.rowsMatched : 0);
@@ -35,7 +37,7 @@ export async function merge(
     staging: staged.staging,
     columns: staged.columns.map((c) => c.name),
     key: def.key,
-    ...(versioned ? { orderBy: def.orderBy } : {}),
+    ...(versioned ? { orderBy } : {}),
     ...(def.strategy === 'append' && run.interval && intervalColumn
       ? { intervalDelete: { column: intervalColumn, start: new Date(run.interval.start), end: new Date(run.interval.end) } }
       : {}),

@@ -186,8 +186,10 @@ export class RunStore {
   async update(runId: string, fn: (record: RunRecord) => RunRecord): Promise<RunRecord> {
     const remembered = this.recent.get(runId);
     if (remembered) {
-      const written = await this.tryWrite(JSON.parse(remembered) as RunRecord, fn).catch(() => undefined);
-      if (written) return written;
+      const current = JSON.parse(remembered) as RunRecord;
+      // No change on a remembered record is decided again on a fresh read, as an error is.
+      const written = await this.applyAndWrite(current, fn).catch(() => undefined);
+      if (written && written !== current) return written;
     }
     const first = await this.readAndWrite(runId, fn);
     if (first) return first;
@@ -204,12 +206,15 @@ export class RunStore {
     throw new RunConflictError(runId, this.maxUpdateTries);
   }
 
-  /** Reads the run and writes `fn` of it: the record written, the record read when `fn` changed nothing, or undefined when another writer was first. */
+  /** Reads the run and writes `fn` of it (see `applyAndWrite`). */
   private async readAndWrite(runId: string, fn: (record: RunRecord) => RunRecord): Promise<RunRecord | undefined> {
-    const current = await this.require(runId);
+    return this.applyAndWrite(await this.require(runId), fn);
+  }
+
+  /** Writes `fn` of `current`: the record written, `current` itself when `fn` changed nothing, or undefined when another writer was first. */
+  private async applyAndWrite(current: RunRecord, fn: (record: RunRecord) => RunRecord): Promise<RunRecord | undefined> {
     const changed = fn(current);
-    if (changed === current) return current;
-    return this.write(current, changed);
+    return changed === current ? current : this.write(current, changed);
   }
 
   /** Takes the run's update lock, waiting while another writer holds it; RunConflictError after `updateLockWaitMs`. */
@@ -221,13 +226,6 @@ export class RunStore {
       if (Date.now() >= deadline) throw new RunConflictError(runId, polls, this.updateLockWaitMs);
       await sleep(Math.random() * Math.min(LOCK_POLL_MAX_MS, 2 ** polls));
     }
-  }
-
-  /** `fn` applied to a remembered record and written: the new record, or undefined to read and try again. */
-  private async tryWrite(current: RunRecord, fn: (record: RunRecord) => RunRecord): Promise<RunRecord | undefined> {
-    const changed = fn(current);
-    if (changed === current) return undefined;
-    return this.write(current, changed);
   }
 
   /** Compare-and-set on `current.version`: the written record, or undefined when someone wrote first. */
