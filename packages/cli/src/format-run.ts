@@ -6,12 +6,13 @@ const pad = (text: string, width: number) => text.padEnd(width);
 export function formatRunLine(run: RunView): string {
   const interval = run.intervalStart ? `${run.intervalStart} → ${run.intervalEnd}` : 'full refresh';
   const done = run.phases.filter((p) => p.state === 'success').length;
-  return `${pad(run.state, 10)} ${pad(run.trigger, 9)} ${pad(run.runId, 48)} ${interval}  ${done}/${run.phases.length} phases`;
+  return `${pad(run.held ? 'held' : run.state, 10)} ${pad(run.trigger, 9)} ${pad(run.runId, 48)} ${interval}  ${done}/${run.phases.length} phases`;
 }
 
 /** A run and its phases, for `pipeline status`. */
 export function formatRunDetail(run: RunView): string {
   const lines = [formatRunLine(run)];
+  if (run.held) lines.push('  held: queued behind its pipeline\'s schedule.maxActiveRuns; a scheduler starts it once a run slot frees');
   for (const p of run.phases) {
     const took = p.durationMs === null ? '' : `${(p.durationMs / 1000).toFixed(2)}s`;
     const rows = Object.entries(p.rows).map(([k, v]) => `${k} ${v}`).join(', ');

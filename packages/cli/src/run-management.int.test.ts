@@ -70,6 +70,25 @@ describe('run management commands', () => {
     expect((await runCli(['cancel', runId], env)).code).toBe(0);
   });
 
+  it("holds a manual run while the pipeline's run slots are taken, and says so", async () => {
+    const first = await runCli(['trigger', 'orders'], env);
+    expect(first.code, first.err).toBe(0);
+    expect(first.err).not.toMatch(/held/);
+    const second = await runCli(['trigger', 'orders', '--json'], env);
+    expect(second.code, second.err).toBe(0);
+    expect(second.err).toMatch(/^run orders\.manual\.\S+ is held: pipeline orders has 1 active run\(s\) \(schedule\.maxActiveRuns 1\); a scheduler starts it once a run slot frees\n$/);
+    const held = JSON.parse(second.out);
+    expect(held).toMatchObject({ state: 'queued', held: true });
+    expect(held.phases.every((p: { state: string }) => p.state === 'pending')).toBe(true);
+    expect(await redis.keys(`{${keyPrefix}}:spark:${held.runId}__*`)).toEqual([]);
+
+    const status = await runCli(['status', held.runId], env);
+    expect(status.out).toMatch(/^held\s+manual/);
+    expect(status.out).toMatch(/held: queued behind its pipeline's schedule\.maxActiveRuns/);
+    for (const runId of [first.out.trim(), held.runId]) expect((await runCli(['cancel', runId], env)).code).toBe(0);
+    expect(await redis.zcard(`{${keyPrefix}}:held:orders`)).toBe(0);
+  });
+
   it('backfills a range: intervals wait for the scheduler, which creates them and stops cleanly on SIGTERM', async () => {
     const queued = await runCli(['backfill', 'orders', '--from', '2026-01-01', '--to', '2026-01-04'], env);
     expect(queued.code, queued.err).toBe(0);

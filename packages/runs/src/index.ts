@@ -8,7 +8,7 @@ export * from './backfill/index.js';
 export * from './definitions/index.js';
 export * from './view/index.js';
 export * from './input/index.js';
-export { Orchestrator, type OrchestratorOptions, type CreateRunRequest, type FailPhaseOptions, type MarkRunningOptions } from './orchestrator.js';
+export { Orchestrator, type OrchestratorOptions, type TriggeredRun, type CreateRunRequest, type FailPhaseOptions, type MarkRunningOptions } from './orchestrator.js';
 export * from './events/index.js';
 export * from './workers/index.js';
 export * from './metrics/index.js';

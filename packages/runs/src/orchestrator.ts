@@ -5,6 +5,7 @@ import { jobOptions } from './catalog/job-options.js';
 import { JobPayloadSchema } from './catalog/job-payload.js';
 import { jobId } from './catalog/job-id.js';
 import { jobRetryOverrides } from './catalog/job-retry-overrides.js';
+import { applyAdmitted } from './dag/apply-admitted.js';
 import { applyExternalId } from './dag/apply-external-id.js';
 import { applyPhaseAttemptFailure, applyPhaseFailure } from './dag/apply-phase-failure.js';
 import { applyPhaseReleased } from './dag/apply-phase-released.js';
@@ -16,12 +17,14 @@ import { applyRunCancelled } from './dag/apply-run-cancelled.js';
 import type { GenerationOption } from './dag/guard-phase.js';
 import { initialPhases } from './dag/initial-phases.js';
 import { readyPhases } from './dag/ready-phases.js';
+import { AdmissionBusyError } from './errors/admission-busy-error.js';
 import { RunNotFoundError } from './errors/run-not-found-error.js';
 import { assertRunId } from './model/run-id.js';
 import type { RunRecord } from './model/run-record.js';
 import type { Trigger } from './model/states.js';
 import { toPhaseError } from './model/to-phase-error.js';
 import { cancelChannel, DEFAULT_KEY_PREFIX, QUEUE_KINDS, queueForPhase, redisPrefix, type QueueKind } from './queues/queue-names.js';
+import { LeaseLock } from './store/lease-lock.js';
 import { RunStore } from './store/run-store.js';
 
 export interface OrchestratorOptions {
@@ -32,6 +35,18 @@ export interface OrchestratorOptions {
   logger: Logger;
   /** @defaultValue () => new Date() */
   now?: () => Date;
+  /** How long `triggerRun` waits for its pipeline's admission lock. @defaultValue 10_000 */
+  admissionWaitMs?: number;
+}
+
+/** How long a trigger holds its pipeline's admission lock at most, should it stop while holding it (the scheduler's lease). */
+const ADMISSION_LEASE_MS = 30_000;
+
+/** What `triggerRun` did. */
+export interface TriggeredRun {
+  record: RunRecord;
+  /** Set when the run is held: how many of the pipeline's runs were active, its limit, and how many runs were held before it. */
+  held?: { active: number; maxActiveRuns: number; ahead: number };
 }
 
 /** What `runPipeline` takes, with the trigger; the id is derived here unless given. */
@@ -72,6 +87,7 @@ export class Orchestrator {
   private readonly redis: Redis;
   private readonly logger: Logger;
   private readonly now: () => Date;
+  private readonly admissionWaitMs: number;
   /** Made on first use: a BullMQ queue writes its metadata to Redis when made, and a command refused for bad input must leave nothing behind. */
   private readonly queues = new Map<QueueKind, Queue>();
 
@@ -80,6 +96,7 @@ export class Orchestrator {
     this.redis = options.redis;
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
+    this.admissionWaitMs = options.admissionWaitMs ?? 10_000;
     this.store = new RunStore(options.redis, { keyPrefix: this.keyPrefix, now: this.now });
   }
 
@@ -110,25 +127,74 @@ export class Orchestrator {
   }
 
   /**
+   * A manual run, within its pipeline's `schedule.maxActiveRuns`: started at once when the
+   * pipeline has a free run slot and no run held before it, else created held (see
+   * `RunRecord.held`), to be admitted by a scheduler tick once a slot frees, after the runs held
+   * before it. Counting and creating are one step across processes: both happen under the
+   * pipeline's admission lock, which scheduler ticks take too. A pipeline without a schedule has
+   * no limit: its runs start at once.
+   */
+  async triggerRun(request: CreateRunRequest): Promise<TriggeredRun> {
+    const maxActiveRuns = request.pipeline.schedule?.maxActiveRuns;
+    if (maxActiveRuns === undefined) return { record: await this.createRun(request) };
+    const pipelineId = request.pipeline.id;
+    const lock = new LeaseLock(this.redis, this.store.keys.admissionLock(pipelineId), {
+      leaseMs: ADMISSION_LEASE_MS,
+      waitMs: this.admissionWaitMs,
+      onTimeout: () => new AdmissionBusyError(pipelineId, this.admissionWaitMs),
+    });
+    return lock.with(async () => {
+      const [active, ahead] = await Promise.all([this.store.activeCount(pipelineId), this.store.heldCount(pipelineId)]);
+      if (active < maxActiveRuns && ahead === 0) return { record: await this.createRun(request) };
+      const { record } = (await this.createOrGetRuns([request], { held: true }))[0]!;
+      return { record, held: { active, maxActiveRuns, ahead } };
+    });
+  }
+
+  /**
+   * Gives held runs their run slots, in the order given (the caller, a scheduler tick, holds the
+   * pipeline's admission lock and counted the free slots): each becomes ready, its first phases'
+   * jobs are added, and only then it leaves the held index, so a crash in between leaves it
+   * there for the next tick to finish. Runs no longer held (admitted already, cancelled, gone)
+   * leave the index too, their queued jobs added again. Returns the runs admitted by this call.
+   */
+  async admitHeld(pipelineId: string, runIds: readonly string[]): Promise<string[]> {
+    const admitted: string[] = [];
+    for (const runId of runIds) {
+      const current = await this.store.get(runId);
+      if (current) {
+        const record = await this.store.update(runId, (r) => this.queueReady(applyAdmitted(r)));
+        await this.enqueueQueued(record);
+        if (current.held && !record.held) {
+          admitted.push(runId);
+          this.logger.info(logFields(record), 'held run admitted');
+        }
+      }
+      await this.store.removeHeld(pipelineId, [runId]);
+    }
+    return admitted;
+  }
+
+  /**
    * `createOrGetRun` for many runs, in order: the records are written in one round trip and
    * the ready phases' jobs added in one more per queue, which is what lets a scheduler tick
    * create thousands of runs. A run whose id exists is read back and its queued phases' jobs
    * added again, as for one run.
    */
-  async createOrGetRuns(requests: readonly CreateRunRequest[]): Promise<Array<{ record: RunRecord; created: boolean }>> {
+  async createOrGetRuns(requests: readonly CreateRunRequest[], options: { held?: boolean } = {}): Promise<Array<{ record: RunRecord; created: boolean }>> {
     if (requests.length === 0) return [];
     const now = this.now();
     // Built before knowing whether they exist: building a record costs less than reading first.
     const records = requests.map((request) => {
       const runId = request.runId ?? manualRunId(request.pipeline.id, now);
       assertRunId(runId);
-      return this.newRecord(runId, request, now);
+      return this.newRecord(runId, request, now, options.held ?? false);
     });
     const created = await this.store.createMany(records);
     const existing = new Map((await this.store.getMany(records.filter((_, i) => !created[i]).map((r) => r.runId))).map((r) => [r.runId, r]));
     const results = records.map((record, i) => {
       if (created[i]) {
-        this.logger.info(logFields(record, { trigger: record.trigger, intervalStart: record.intervalStart }), 'run created');
+        this.logger.info(logFields(record, { trigger: record.trigger, intervalStart: record.intervalStart, ...(record.held ? { held: true } : {}) }), 'run created');
         return { record, created: true };
       }
       const stored = existing.get(record.runId);
@@ -200,6 +266,7 @@ export class Orchestrator {
     const record = await this.store.update(runId, (r) => this.queueReady(applyRunCancelled(r, this.now())));
     if (record.state !== 'cancelled') return record;
     const cancelled = record.phases.filter((p) => p.state === 'cancelled');
+    await this.store.removeHeld(record.pipelineId, [runId]);
     await Promise.all(cancelled.map((p) => this.queue(queueForPhase(p.phase)).remove(jobId({ runId, loadId: p.loadId, phase: p.phase, generation: p.generation }))));
     await this.redis.publish(cancelChannel(this.keyPrefix), runId);
     this.logger.info(logFields(record, { phases: cancelled.length }), 'run cancelled');
@@ -226,7 +293,7 @@ export class Orchestrator {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 
-  private newRecord(runId: string, request: CreateRunRequest, now: Date): RunRecord {
+  private newRecord(runId: string, request: CreateRunRequest, now: Date, held: boolean): RunRecord {
     const record: RunRecord = {
       runId,
       pipelineId: request.pipeline.id,
@@ -241,6 +308,7 @@ export class Orchestrator {
       phases: initialPhases(request.pipeline),
       version: 1,
     };
+    if (held) record.held = true;
     return this.queueReady(record, now);
   }
 

@@ -21,8 +21,9 @@ export interface TriggerOptions extends GlobalOptions {
 
 /**
  * `pipeline trigger <id>`: creates a manual run with a fresh id and enqueues its first phases;
- * workers do the rest. `--wait` follows it to the end through the run event stream, showing each
- * phase state change on stderr.
+ * workers do the rest. When the pipeline already has `schedule.maxActiveRuns` runs active, the
+ * run is held until a scheduler admits it (said on stderr). `--wait` follows it to the end
+ * through the run event stream, showing each phase state change on stderr.
  */
 export async function triggerCommand(pipelineId: string, options: TriggerOptions, io: CommandIo): Promise<number> {
   if (options.fullRefresh && (options.start || options.end)) throw new UsageError('--full-refresh reads the whole source: leave out --start and --end');
@@ -32,7 +33,13 @@ export async function triggerCommand(pipelineId: string, options: TriggerOptions
     const { definition } = await loadPipeline(ctx.config.pipelinesDir, pipelineId);
     // Read before the run exists: every one of its events comes after this id.
     const fromId = options.wait ? await new RunEventLog(ctx.redis, ctx.config.redis.keyPrefix).lastId() : '0-0';
-    const run = await ctx.orchestrator.createRun({ pipeline: definition, trigger: 'manual', interval, params: options.param ?? {} });
+    const { record: run, held } = await ctx.orchestrator.triggerRun({ pipeline: definition, trigger: 'manual', interval, params: options.param ?? {} });
+    if (held) {
+      const behind = held.ahead > 0 ? ` and ${held.ahead} run(s) held before it` : '';
+      ctx.err.write(
+        `run ${run.runId} is held: pipeline ${definition.id} has ${held.active} active run(s) (schedule.maxActiveRuns ${held.maxActiveRuns})${behind}; a scheduler starts it once a run slot frees\n`,
+      );
+    }
     if (options.wait) return waitForRun(ctx, run, fromId, mode, io.env, options.json ?? false);
     ctx.out.write(options.json ? `${JSON.stringify(toRunView(run))}\n` : `${run.runId}\n`);
     return EXIT.ok;

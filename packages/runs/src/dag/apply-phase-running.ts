@@ -13,7 +13,7 @@ export interface RunningOptions extends GenerationOption {
 
 /**
  * A worker starts an attempt: `running`, one more attempt counted. Refused (PhaseTransitionError)
- * when the run was cancelled (its cleanups excepted), the phase already finished or the job is of an older generation,
+ * when the run was cancelled (its cleanups excepted), the phase already finished or was never queued, or the job is of an older generation,
  * so that exactly the jobs that may still run do. The external id of an earlier attempt is
  * kept: a retried attempt reconnects to it instead of starting the external work again.
  */
@@ -26,6 +26,9 @@ export function applyPhaseRunning(record: RunRecord, loadId: string, phase: Load
   assertGeneration(record, current, options);
   if (isTerminalPhase(current.state)) {
     throw transitionError('E_PHASE_TERMINAL', record, current, `phase ${loadId}/${phase} of run "${record.runId}" is already ${current.state}; it runs again only after retryRun`);
+  }
+  if (current.state === 'pending') {
+    throw transitionError('E_PHASE_NOT_QUEUED', record, current, `phase ${loadId}/${phase} of run "${record.runId}" was never queued${record.held ? ': the run is held for a run slot' : ''}; it starts once it is`);
   }
   const next = withFields(current, { state: 'running', attempts: current.attempts + 1, startedAt: now.toISOString(), worker: options.worker });
   delete next.endedAt;

@@ -17,7 +17,9 @@ export function applyRunCancelled(record: RunRecord, now: Date): RunRecord {
     if (p.phase === 'cleanup' && started.has(p.loadId)) return p;
     return { ...p, state: 'cancelled', endedAt: at };
   });
-  return { ...record, state: 'cancelled', endedAt: at, phases };
+  const next: RunRecord = { ...record, state: 'cancelled', endedAt: at, phases };
+  delete next.held;
+  return next;
 }
 
 const STARTED = new Set<PhaseRecord['state']>(['running', 'success', 'failed']);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PhaseTransitionError } from '../errors/phase-transition-error.js';
 import { RunStateError } from '../errors/run-state-error.js';
 import type { RunRecord } from '../model/run-record.js';
+import { applyAdmitted } from './apply-admitted.js';
 import { applyExternalId } from './apply-external-id.js';
 import { applyPhaseAttemptFailure, applyPhaseFailure } from './apply-phase-failure.js';
 import { applyPhaseRunning } from './apply-phase-running.js';
@@ -218,6 +219,31 @@ describe('phase transitions', () => {
     expect(codeOf(() => applyPhaseRunning(succeed(queued, 'a', ['extract-transform']), 'a', 'extract-transform', { worker: 'w' }, NOW))).toBe('E_PHASE_TERMINAL');
     expect(codeOf(() => applyPhaseRunning(queued, 'a', 'extract-transform', { worker: 'w', generation: 1 }, NOW))).toBe('E_PHASE_STALE');
     expect(codeOf(() => applyPhaseSuccess(queued, 'a', 'extract-transform', {}, NOW, { generation: 3 }))).toBe('E_PHASE_STALE');
+    expect(codeOf(() => applyPhaseRunning(queued, 'b', 'extract-transform', { worker: 'w' }, NOW))).toBe('E_PHASE_NOT_QUEUED');
+  });
+});
+
+describe('held runs', () => {
+  const held = (): RunRecord => ({ ...newRecord(), held: true });
+
+  it('offers no phase of a held run, and refuses to start one', () => {
+    expect(keys(held())).toEqual([]);
+    expect(() => applyPhaseRunning(held(), 'a', 'extract-transform', { worker: 'w' }, NOW)).toThrow(/held for a run slot/);
+  });
+
+  it('admitting makes the first phases ready; a run not held comes back as the same object', () => {
+    const admitted = applyAdmitted(held());
+    expect(admitted.held).toBeUndefined();
+    expect(keys(admitted)).toEqual(keys(newRecord()));
+    expect(applyAdmitted(admitted)).toBe(admitted);
+  });
+
+  it('a cancelled held run is no longer held, and stays cancelled when admitted', () => {
+    const cancelled = applyRunCancelled(held(), NOW);
+    expect(cancelled).toMatchObject({ state: 'cancelled' });
+    expect(cancelled.held).toBeUndefined();
+    expect(applyAdmitted(cancelled)).toBe(cancelled);
+    expect(keys(cancelled)).toEqual([]);
   });
 });
 

@@ -12,3 +12,4 @@ export { applyExternalId } from './apply-external-id.js';
 export { applyRunCancelled } from './apply-run-cancelled.js';
 export { applyRetry } from './apply-retry.js';
 export type { GenerationOption } from './guard-phase.js';
+export { applyAdmitted } from './apply-admitted.js';

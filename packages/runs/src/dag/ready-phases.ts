@@ -4,8 +4,9 @@ import type { RunRecord } from '../model/run-record.js';
 import { phaseDependencies } from './dependencies.js';
 import { phaseKey } from './phase-key.js';
 
-/** Pending phases whose trigger rule holds: what should be enqueued now. Of a cancelled run, only cleanups. */
+/** Pending phases whose trigger rule holds: what should be enqueued now. Of a cancelled run, only cleanups; of a held run, none. */
 export function readyPhases(record: RunRecord): PhaseRecord[] {
+  if (record.held) return [];
   const cancelled = record.state === 'cancelled';
   const byKey = new Map(record.phases.map((p) => [phaseKey(p.loadId, p.phase), p]));
   return record.phases.filter((p) => {

@@ -7,3 +7,4 @@ export { JobPayloadError } from './job-payload-error.js';
 export { RunIdError } from './run-id-error.js';
 export { BackfillError, type BackfillErrorCode } from './backfill-error.js';
 export { UsageError } from './usage-error.js';
+export { AdmissionBusyError } from './admission-busy-error.js';

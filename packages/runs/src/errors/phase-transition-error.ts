@@ -7,7 +7,9 @@ export type PhaseTransitionCode =
   /** The phase already finished (success, failed, upstream_failed, cancelled). */
   | 'E_PHASE_TERMINAL'
   /** The job belongs to an older generation: `retryRun` has replaced it. */
-  | 'E_PHASE_STALE';
+  | 'E_PHASE_STALE'
+  /** The phase was never queued: its upstream has not finished, or its run is held. */
+  | 'E_PHASE_NOT_QUEUED';
 
 /** A worker asked for a phase change the run's current state does not allow. */
 export class PhaseTransitionError extends PipelineError {

@@ -22,6 +22,13 @@ export interface RunRecord {
   /** loadId -> absolute transform path resolved at creation (null: no transform). */
   transformPaths: Record<string, string | null>;
   phases: PhaseRecord[];
+  /**
+   * True while the run waits for a run slot: it was triggered when its pipeline already had
+   * `schedule.maxActiveRuns` runs active. A held run has no phase queued and is not counted as
+   * active; a scheduler tick admits it (oldest first, before new scheduled intervals) once a
+   * slot is free. Absent otherwise.
+   */
+  held?: boolean;
   /** Optimistic-concurrency counter, bumped by every write. */
   version: number;
 }

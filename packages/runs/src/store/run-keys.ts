@@ -12,6 +12,14 @@ export interface RunKeys {
   runs(pipelineId: string): string;
   /** SET of a pipeline's non-terminal run ids: what maxActiveRuns counts. */
   active(pipelineId: string): string;
+  /** ZSET of a pipeline's held run ids (see `RunRecord.held`), scored by creation time: admitted oldest first. */
+  held(pipelineId: string): string;
+  /**
+   * A pipeline's admission lock (lease, SET NX PX): held while counting its active runs and
+   * starting new ones (a scheduler tick, a manual trigger), so that two of them never both take
+   * the last run slot.
+   */
+  admissionLock(pipelineId: string): string;
   /** SET of paused pipeline ids. */
   paused: string;
   /** HASH of a pipeline's scheduling progress (`lastIntervalEnd`). */
@@ -30,6 +38,8 @@ export function runKeys(keyPrefix: string = DEFAULT_KEY_PREFIX): RunKeys {
     updateLock: (runId) => `${prefix}:run-lock:${runId}`,
     runs: (pipelineId) => `${prefix}:runs:${pipelineId}`,
     active: (pipelineId) => `${prefix}:active:${pipelineId}`,
+    held: (pipelineId) => `${prefix}:held:${pipelineId}`,
+    admissionLock: (pipelineId) => `${prefix}:sched-lock:${pipelineId}`,
     paused: `${prefix}:paused`,
     sched: (pipelineId) => `${prefix}:sched:${pipelineId}`,
     events: `${prefix}:events`,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RunConflictError } from '../errors/run-conflict-error.js';
 import { RunNotFoundError } from '../errors/run-not-found-error.js';
@@ -6,6 +5,7 @@ import type { RunRecord } from '../model/run-record.js';
 import { isTerminalRun, type RunState } from '../model/states.js';
 import { runEvents } from '../events/run-event.js';
 import { DEFAULT_KEY_PREFIX } from '../queues/queue-names.js';
+import { LeaseLock } from './lease-lock.js';
 import { LuaScript } from './lua-script.js';
 import { runKeys, type RunKeys } from './run-keys.js';
 
@@ -44,11 +44,6 @@ const CREATE_CHUNK = 128;
 /** Runs whose last written record a store keeps, to write the next change without reading first. */
 const RECENT_RUNS = 1_000;
 
-/** Longest pause between two looks at a run's update lock held by another writer, in ms. */
-const LOCK_POLL_MAX_MS = 20;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** The stats hash field counting a pipeline's runs in one state. */
 export function statsField(pipelineId: string, state: RunState): string {
   return `${pipelineId}:${state}`;
@@ -78,9 +73,15 @@ function atVersion(record: RunRecord, version: number): RunRecord {
     pipeline: record.pipeline,
     transformPaths: record.transformPaths,
     phases: record.phases,
+    held: record.held,
     version,
   };
   return next;
+}
+
+/** Whether a run counts against its pipeline's `maxActiveRuns`: admitted (not held) and not finished. */
+export function isActiveRun(record: Pick<RunRecord, 'state' | 'held'>): boolean {
+  return !isTerminalRun(record.state) && !record.held;
 }
 
 /** Where a run sits in its pipeline's index: by data interval, or creation for a full refresh. */
@@ -103,7 +104,6 @@ export class RunStore {
   private readonly createScript = new LuaScript('create-runs');
   private readonly casScript = new LuaScript('cas-run');
   private readonly deleteScript = new LuaScript('delete-run');
-  private readonly unlockScript = new LuaScript('release-run-lock');
   /** JSON of runs this store wrote last, oldest first, at most RECENT_RUNS. */
   private readonly recent = new Map<string, string>();
 
@@ -140,8 +140,9 @@ export class RunStore {
       for (let i = from; i < Math.min(records.length, from + CREATE_CHUNK); i++) {
         const record = records[i]!;
         const events = runEvents(null, record, at);
-        callKeys.push(keys.run(record.runId), keys.runs(record.pipelineId), keys.active(record.pipelineId));
-        args.push(jsons[i]!, scoreOf(record), record.runId, isTerminalRun(record.state) ? '0' : '1', statsField(record.pipelineId, record.state), events.length);
+        callKeys.push(keys.run(record.runId), keys.runs(record.pipelineId), keys.active(record.pipelineId), keys.held(record.pipelineId));
+        const membership = isActiveRun(record) ? '1' : isTerminalRun(record.state) ? '0' : 'h';
+        args.push(jsons[i]!, scoreOf(record), record.runId, membership, Date.parse(record.createdAt), statsField(record.pipelineId, record.state), events.length);
         for (const event of events) args.push(JSON.stringify(event));
       }
       calls.push([callKeys, args]);
@@ -193,17 +194,18 @@ export class RunStore {
     }
     const first = await this.readAndWrite(runId, fn);
     if (first) return first;
-    const token = randomBytes(12).toString('hex');
-    await this.lock(runId, token);
-    try {
+    const lock = new LeaseLock(this.redis, this.keys.updateLock(runId), {
+      leaseMs: this.updateLockMs,
+      waitMs: this.updateLockWaitMs,
+      onTimeout: (polls) => new RunConflictError(runId, polls, this.updateLockWaitMs),
+    });
+    return lock.with(async () => {
       for (let tries = 2; tries <= this.maxUpdateTries; tries++) {
         const written = await this.readAndWrite(runId, fn);
         if (written) return written;
       }
-    } finally {
-      await this.unlockScript.run(this.redis, [this.keys.updateLock(runId)], [token]).catch(() => undefined);
-    }
-    throw new RunConflictError(runId, this.maxUpdateTries);
+      throw new RunConflictError(runId, this.maxUpdateTries);
+    });
   }
 
   /** Reads the run and writes `fn` of it (see `applyAndWrite`). */
@@ -215,17 +217,6 @@ export class RunStore {
   private async applyAndWrite(current: RunRecord, fn: (record: RunRecord) => RunRecord): Promise<RunRecord | undefined> {
     const changed = fn(current);
     return changed === current ? current : this.write(current, changed);
-  }
-
-  /** Takes the run's update lock, waiting while another writer holds it; RunConflictError after `updateLockWaitMs`. */
-  private async lock(runId: string, token: string): Promise<void> {
-    const key = this.keys.updateLock(runId);
-    const deadline = Date.now() + this.updateLockWaitMs;
-    for (let polls = 1; ; polls++) {
-      if ((await this.redis.set(key, token, 'PX', this.updateLockMs, 'NX')) === 'OK') return;
-      if (Date.now() >= deadline) throw new RunConflictError(runId, polls, this.updateLockWaitMs);
-      await sleep(Math.random() * Math.min(LOCK_POLL_MAX_MS, 2 ** polls));
-    }
   }
 
   /** Compare-and-set on `current.version`: the written record, or undefined when someone wrote first. */
@@ -242,7 +233,7 @@ export class RunStore {
         current.version,
         json,
         current.runId,
-        isTerminalRun(next.state) ? '0' : '1',
+        isActiveRun(next) ? '1' : '0',
         this.eventsMaxLen,
         stateChanged ? statsField(current.pipelineId, current.state) : '',
         stateChanged ? statsField(next.pipelineId, next.state) : '',
@@ -282,13 +273,31 @@ export class RunStore {
     return jsons.flatMap((json) => (json === null ? [] : [JSON.parse(json) as RunRecord]));
   }
 
-  /** Non-terminal runs of the pipeline: what `schedule.maxActiveRuns` limits. */
+  /** Admitted non-terminal runs of the pipeline (held runs are not counted): what `schedule.maxActiveRuns` limits. */
   async activeCount(pipelineId: string): Promise<number> {
     return this.redis.scard(this.keys.active(pipelineId));
   }
 
   async activeRunIds(pipelineId: string): Promise<string[]> {
     return this.redis.smembers(this.keys.active(pipelineId));
+  }
+
+  /** How many of the pipeline's runs are held (see `RunRecord.held`). */
+  async heldCount(pipelineId: string): Promise<number> {
+    return this.redis.zcard(this.keys.held(pipelineId));
+  }
+
+  /** The pipeline's held runs (see `RunRecord.held`), oldest first, at most `limit`. */
+  async heldRunIds(pipelineId: string, limit = 100): Promise<string[]> {
+    return limit <= 0 ? [] : this.redis.zrange(this.keys.held(pipelineId), 0, limit - 1);
+  }
+
+  /**
+   * Takes runs off the pipeline's held index: once admitted and their first jobs added, or when
+   * the record says they no longer wait (cancelled, pruned).
+   */
+  async removeHeld(pipelineId: string, runIds: readonly string[]): Promise<void> {
+    if (runIds.length > 0) await this.redis.zrem(this.keys.held(pipelineId), ...runIds);
   }
 
   /**

@@ -15,11 +15,11 @@ export interface SweepContext {
   stalledGraceMs: number;
 }
 
-/** Runs that are queued or running, across every pipeline that has any. */
+/** Runs that are queued (held ones included) or running, across every pipeline that has any. */
 async function activeRuns(ctx: SweepContext): Promise<RunRecord[]> {
   const counts = await ctx.store.countsByState();
   const pipelines = [...new Set(counts.filter((c) => !isTerminalRun(c.state)).map((c) => c.pipelineId))];
-  const ids = (await Promise.all(pipelines.map((p) => ctx.store.activeRunIds(p)))).flat();
+  const ids = (await Promise.all(pipelines.flatMap((p) => [ctx.store.activeRunIds(p), ctx.store.heldRunIds(p, Number.MAX_SAFE_INTEGER)]))).flat();
   return (await ctx.store.getMany(ids)).filter((r) => !isTerminalRun(r.state));
 }
 

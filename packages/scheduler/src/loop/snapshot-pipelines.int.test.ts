@@ -33,7 +33,7 @@ describe('snapshotPipelines', () => {
     await redis.quit();
   });
 
-  it('reads pause, progress and waiting backfills of each pipeline, over several script calls', async () => {
+  it('reads pause, progress, waiting backfills and held runs of each pipeline, over several script calls', async () => {
     const { store } = ctx.orchestrator;
     const ids = Array.from({ length: 2_500 }, (_, i) => `p${i}`);
     const ends = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
@@ -41,10 +41,11 @@ describe('snapshotPipelines', () => {
       if (i % 3 === 0) await store.pause(id);
       if (i % 4 === 1) await store.setLastScheduledEnd(id, ends(i));
       if (i % 5 === 2) await redis.zadd(backfillKey(ctx.keyPrefix, id), 1, 'a', 2, 'b');
+      if (i % 7 === 3) await redis.zadd(store.keys.held(id), 1, `${id}.manual.a`, 2, `${id}.manual.b`, 3, `${id}.manual.c`);
     }
     const snapshots = await snapshotPipelines(ctx, ids);
     expect(ids.map((id) => snapshots.get(id))).toEqual(
-      ids.map((_, i) => ({ paused: i % 3 === 0, backfills: i % 5 === 2 ? 2 : 0, ...(i % 4 === 1 ? { lastEnd: new Date(ends(i)) } : {}) })),
+      ids.map((_, i) => ({ paused: i % 3 === 0, backfills: i % 5 === 2 ? 2 : 0, held: i % 7 === 3 ? 3 : 0, ...(i % 4 === 1 ? { lastEnd: new Date(ends(i)) } : {}) })),
     );
   });
 

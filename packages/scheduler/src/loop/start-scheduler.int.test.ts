@@ -162,11 +162,81 @@ describe('scheduler against Redis', () => {
     await store.pause('paused');
     const scheduler = start({ tickMs: 3_600_000, now: () => new Date(first.getTime() + 3 * HOUR) });
     const report = await scheduler.tick();
-    expect(report.pipelines).toEqual([{ pipelineId: 'paused', status: 'paused', created: [], retried: [] }]);
+    expect(report.pipelines).toEqual([{ pipelineId: 'paused', status: 'paused', created: [], admitted: [], retried: [] }]);
     expect(await runIds('paused')).toEqual([]);
     await store.resume('paused');
     await scheduler.tick();
     expect(await runIds('paused')).toEqual(series('paused', first, HOUR, 3));
+  });
+
+  /**
+   * A scheduler that ticks only when told: its automatic first tick has run (and is in `reports`)
+   * by the time this resolves. `tick()` returns what every tick since the last call did for `pipelineId`.
+   */
+  async function manualScheduler(pipelineId: string, now: Date) {
+    const reports: TickReport[] = [];
+    const scheduler = start({ tickMs: 3_600_000, now: () => now, onTick: (report) => void reports.push(report) });
+    // The automatic first tick starts on a zero timer: past it, it is chained before the next call.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    let seen = 0;
+    return {
+      async tick() {
+        await scheduler.tick();
+        const results = reports.slice(seen).flatMap((r) => r.pipelines.filter((p) => p.pipelineId === pipelineId));
+        seen = reports.length;
+        return { statuses: [...new Set(results.map((r) => r.status))], created: results.flatMap((r) => r.created), admitted: results.flatMap((r) => r.admitted) };
+      },
+    };
+  }
+
+  it('gives free run slots to held manual runs first, in the order they were triggered, then to due intervals', async () => {
+    const first = new Date('2026-01-01T00:00:00Z');
+    const pipeline = await define('mixed', { cron: '0 * * * *', catchup: true, start: first.toISOString(), maxActiveRuns: 1 });
+    const scheduler = await manualScheduler('mixed', new Date(first.getTime() + 3 * HOUR));
+    const hours = series('mixed', first, HOUR, 3);
+    expect((await scheduler.tick()).created).toEqual([hours[0]]);
+
+    const manual = [await orchestrator.triggerRun({ pipeline, trigger: 'manual', interval: null }), await orchestrator.triggerRun({ pipeline, trigger: 'manual', interval: null })];
+    expect(manual.map((m) => m.held)).toEqual([
+      { active: 1, maxActiveRuns: 1, ahead: 0 },
+      { active: 1, maxActiveRuns: 1, ahead: 1 },
+    ]);
+    const [m1, m2] = manual.map((m) => m.record.runId) as [string, string];
+    expect(await scheduler.tick()).toEqual({ statuses: ['ticked'], created: [], admitted: [] });
+
+    const steps: Array<{ created: string[]; admitted: string[] }> = [];
+    for (const active of [hours[0]!, m1, m2, hours[1]!]) {
+      await orchestrator.cancelRun(active);
+      const { created, admitted } = await scheduler.tick();
+      steps.push({ created, admitted });
+      expect(await store.activeCount('mixed')).toBe(1);
+    }
+    expect(steps).toEqual([
+      { created: [], admitted: [m1] },
+      { created: [], admitted: [m2] },
+      { created: [hours[1]], admitted: [] },
+      { created: [hours[2]], admitted: [] },
+    ]);
+    // Queued once admitted (then cancelled by this test).
+    const admitted = await store.require(m1);
+    expect(admitted.held).toBeUndefined();
+    expect(admitted.phases.find((p) => p.phase === 'extract-transform')?.queuedAt).toEqual(expect.any(String));
+    expect(await store.heldRunIds('mixed')).toEqual([]);
+  });
+
+  it("admits a paused pipeline's held manual runs, and schedules nothing for it", async () => {
+    const first = new Date('2026-01-01T00:00:00Z');
+    const pipeline = await define('held-paused', { cron: '0 * * * *', catchup: true, start: first.toISOString(), maxActiveRuns: 1 });
+    await store.pause('held-paused');
+    const running = await orchestrator.triggerRun({ pipeline, trigger: 'manual', interval: null });
+    const held = await orchestrator.triggerRun({ pipeline, trigger: 'manual', interval: null });
+    expect([running.held, held.held?.active]).toEqual([undefined, 1]);
+    const scheduler = await manualScheduler('held-paused', new Date(first.getTime() + 3 * HOUR));
+    expect(await scheduler.tick()).toEqual({ statuses: ['paused'], created: [], admitted: [] });
+    await orchestrator.cancelRun(running.record.runId);
+    expect(await scheduler.tick()).toEqual({ statuses: ['paused'], created: [], admitted: [held.record.runId] });
+    expect(await scheduler.tick()).toEqual({ statuses: ['paused'], created: [], admitted: [] });
+    expect(await runIds('held-paused')).toHaveLength(2);
   });
 
   it('creates only the latest interval without catchup, once', async () => {

@@ -15,6 +15,8 @@ export interface PipelineTickResult {
   status: 'ticked' | 'paused' | 'busy';
   /** Runs this tick created, oldest first (not those it found created under the same id). */
   created: string[];
+  /** Held manual runs this tick gave a run slot, oldest first. */
+  admitted: string[];
   /** Failed runs a backfill asked to retry, retried by this tick. */
   retried: string[];
 }
@@ -47,6 +49,8 @@ export interface PipelineSnapshot {
   lastEnd?: Date;
   /** Waiting backfill entries. */
   backfills: number;
+  /** Runs held for a run slot. */
+  held: number;
 }
 
 const SNAPSHOT = new LuaScript('snapshot-pipelines', new URL('./lua/', import.meta.url));
@@ -65,13 +69,13 @@ export async function snapshotPipelines(ctx: TickContext, pipelineIds: readonly 
   const calls: Array<[string[], string[]]> = [];
   for (let from = 0; from < pipelineIds.length; from += SNAPSHOT_CHUNK) {
     const ids = pipelineIds.slice(from, from + SNAPSHOT_CHUNK);
-    calls.push([[keys.paused, ...ids.flatMap((id) => [keys.sched(id), backfillKey(ctx.keyPrefix, id)])], [SCHEDULE_LAST_END_FIELD, ...ids]]);
+    calls.push([[keys.paused, ...ids.flatMap((id) => [keys.sched(id), backfillKey(ctx.keyPrefix, id), keys.held(id)])], [SCHEDULE_LAST_END_FIELD, ...ids]]);
   }
   const replies = ((await SNAPSHOT.runMany(ctx.redis, calls)) as Array<Array<number | string>>).flat();
   const out = new Map<string, PipelineSnapshot>();
   pipelineIds.forEach((id, i) => {
-    const lastEnd = parseInstant((replies[3 * i + 1] as string) || null);
-    out.set(id, { paused: replies[3 * i] === 1, backfills: Number(replies[3 * i + 2]), ...(lastEnd ? { lastEnd } : {}) });
+    const lastEnd = parseInstant((replies[4 * i + 1] as string) || null);
+    out.set(id, { paused: replies[4 * i] === 1, backfills: Number(replies[4 * i + 2]), held: Number(replies[4 * i + 3]), ...(lastEnd ? { lastEnd } : {}) });
   });
   return out;
 }
@@ -116,8 +120,9 @@ export async function tickPipelines(ctx: TickContext, pipelines: readonly Pipeli
   const due: Array<{ pipeline: PipelineDefinition; snapshot: PipelineSnapshot }> = [];
   for (const pipeline of pipelines) {
     const snapshot = snapshots.get(pipeline.id)!;
-    const idle: PipelineTickResult = { pipelineId: pipeline.id, status: 'ticked', created: [], retried: [] };
-    if (snapshot.paused) out.pipelines.push({ ...idle, status: 'paused' });
+    const idle: PipelineTickResult = { pipelineId: pipeline.id, status: 'ticked', created: [], admitted: [], retried: [] };
+    // A paused pipeline's held runs are still admitted: pausing stops scheduling, not manual runs.
+    if (snapshot.paused && snapshot.held === 0) out.pipelines.push({ ...idle, status: 'paused' });
     else if (!hasWork(pipeline, snapshot, now)) out.pipelines.push(idle);
     else due.push({ pipeline, snapshot });
   }
@@ -127,11 +132,11 @@ export async function tickPipelines(ctx: TickContext, pipelines: readonly Pipeli
   await forEachLimit(batches, BATCHES_AT_ONCE, (batch) => tickBatch(ctx, batch, now, options.concurrency, out));
 }
 
-/** Whether the snapshot leaves the pipeline anything to do: a due interval or a waiting backfill. */
+/** Whether the snapshot leaves the pipeline anything to do: a held run, a due interval or a waiting backfill. */
 function hasWork(pipeline: PipelineDefinition, snapshot: PipelineSnapshot, now: Date): boolean {
   const schedule = pipeline.schedule;
   if (!schedule) return false;
-  return snapshot.backfills > 0 || dueIntervals({ schedule, lastEnd: snapshot.lastEnd, now, limit: 1 }).length > 0;
+  return snapshot.held > 0 || snapshot.backfills > 0 || dueIntervals({ schedule, lastEnd: snapshot.lastEnd, now, limit: 1 }).length > 0;
 }
 
 async function tickBatch(
@@ -157,7 +162,7 @@ async function tickBatch(
   batch.forEach(({ pipeline, snapshot }, i) => {
     const read = reads[i];
     if (!read) {
-      out.pipelines.push({ pipelineId: pipeline.id, status: 'busy', created: [], retried: [] });
+      out.pipelines.push({ pipelineId: pipeline.id, status: 'busy', created: [], admitted: [], retried: [] });
       return;
     }
     const release: TickLockRelease = { keys: keys[i]! };
@@ -187,6 +192,10 @@ function failed(ctx: TickContext, out: TickOutcome, pipelineId: string, error: u
 /** What one locked pipeline will do this tick, and the lock to give back with how far its series got. */
 interface LockedPlan {
   pipeline: PipelineDefinition;
+  /** Held runs to admit first, oldest first. */
+  admit: string[];
+  /** Paused: only held runs are admitted. */
+  paused: boolean;
   runs: PlannedRun[];
   logger: Logger;
   release: TickLockRelease;
@@ -194,15 +203,20 @@ interface LockedPlan {
 
 /**
  * One scheduled pipeline's plan, under its lock: with how far the series got and how many runs
- * are active (read as the lock was taken), read which backfill intervals wait, then decide what
- * fits, oldest interval first (see `planTick`).
+ * are active (read as the lock was taken), held manual runs take the free run slots first, in the
+ * order they were triggered (someone asked for each and may be waiting on it); then read which
+ * backfill intervals wait, and decide what else fits, oldest interval first (see `planTick`).
+ * A paused pipeline only admits its held runs.
  */
 async function planLockedPipeline(ctx: TickContext, pipeline: PipelineDefinition, now: Date, read: TickLockRead, snapshot: PipelineSnapshot): Promise<Omit<LockedPlan, 'release'>> {
   const schedule = pipeline.schedule!;
   const logger = withLogScope(ctx.logger, { pipelineId: pipeline.id });
-  const { activeCount } = read;
-  const free = Math.max(0, schedule.maxActiveRuns - activeCount);
-  const stored = snapshot.backfills === 0 ? [] : await ctx.backfills.peek(pipeline.id, free);
+  const { store } = ctx.orchestrator;
+  const free = Math.max(0, schedule.maxActiveRuns - read.activeCount);
+  const admit = snapshot.held === 0 ? [] : await store.heldRunIds(pipeline.id, free);
+  if (snapshot.paused) return { pipeline, admit, paused: true, runs: [], logger };
+  const activeCount = read.activeCount + admit.length;
+  const stored = snapshot.backfills === 0 ? [] : await ctx.backfills.peek(pipeline.id, free - admit.length);
   for (const { raw, entry } of stored) {
     if (entry) continue;
     logger.warn({ entry: raw }, 'dropping a stored backfill entry that cannot be read');
@@ -210,17 +224,34 @@ async function planLockedPipeline(ctx: TickContext, pipeline: PipelineDefinition
   }
   const pendingBackfill = stored.flatMap((s) => (s.entry ? [s.entry] : []));
   const plan = planTick({ pipelineId: pipeline.id, schedule, lastEnd: parseInstant(read.lastEnd), activeCount, now, pendingBackfill });
-  return { pipeline, runs: plan.runs, logger };
+  return { pipeline, admit, paused: false, runs: plan.runs, logger };
 }
 
 /**
- * Carries out a batch's plans. Every run to create, whichever pipeline it is for, is created in
- * one call (records in one round trip, first jobs in one more); then each pipeline retries what
- * a backfill asked, settles its backfill entries and moves its series on. Runs whose creation
- * failed move nothing on: the next tick plans the same run ids again.
+ * Carries out a batch's plans. Held runs are admitted first, pipeline by pipeline; a pipeline
+ * whose admission failed does nothing more this tick (its slots stay counted for the held runs).
+ * Every run to create, whichever pipeline it is for, is then created in one call (records in one
+ * round trip, first jobs in one more); then each pipeline retries what a backfill asked, settles
+ * its backfill entries and moves its series on. Runs whose creation failed move nothing on: the
+ * next tick plans the same run ids again.
  */
 async function actOnPlans(ctx: TickContext, planned: readonly LockedPlan[], concurrency: number, out: TickOutcome): Promise<void> {
-  const creates = planned.flatMap((plan) => plan.runs.filter((run) => run.action === 'create').map((run) => ({ plan, run })));
+  const admitted = new Map<LockedPlan, string[]>();
+  const admitting = new Map<LockedPlan, unknown>();
+  await forEachLimit(
+    planned.filter((plan) => plan.admit.length > 0),
+    concurrency,
+    async (plan) => {
+      try {
+        admitted.set(plan, await ctx.orchestrator.admitHeld(plan.pipeline.id, plan.admit));
+      } catch (error) {
+        admitting.set(plan, error);
+      }
+    },
+  );
+  for (const [plan, error] of admitting) failed(ctx, out, plan.pipeline.id, error);
+  const acting = planned.filter((plan) => !admitting.has(plan));
+  const creates = acting.flatMap((plan) => plan.runs.filter((run) => run.action === 'create').map((run) => ({ plan, run })));
   let created: ReadonlySet<string> = new Set();
   let creating: unknown;
   try {
@@ -229,12 +260,13 @@ async function actOnPlans(ctx: TickContext, planned: readonly LockedPlan[], conc
   } catch (error) {
     creating = error;
   }
-  await forEachLimit(planned, concurrency, async ({ pipeline, runs, logger, release }) => {
+  await forEachLimit(acting, concurrency, async (plan) => {
+    const { pipeline, runs, logger, release } = plan;
     if (creating !== undefined && runs.some((run) => run.action === 'create')) {
       failed(ctx, out, pipeline.id, creating);
       return;
     }
-    const result: PipelineTickResult = { pipelineId: pipeline.id, status: 'ticked', created: [], retried: [] };
+    const result: PipelineTickResult = { pipelineId: pipeline.id, status: plan.paused ? 'paused' : 'ticked', created: [], admitted: admitted.get(plan) ?? [], retried: [] };
     try {
       for (const run of runs) {
         if (run.action === 'retry') await retry(ctx, run.runId, result, logger);

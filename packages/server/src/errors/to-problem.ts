@@ -1,5 +1,5 @@
 import { ConfigError, PipelineError } from '@pipeline/core';
-import { RunIdError, RunNotFoundError, RunStateError, BackfillError } from '@pipeline/runs';
+import { AdmissionBusyError, RunIdError, RunNotFoundError, RunStateError, BackfillError } from '@pipeline/runs';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { LogNotFoundError, PipelineNotFoundError, UnauthorizedError } from './server-errors.js';
 import { problem, type Problem } from './problem.js';
@@ -25,7 +25,7 @@ export function toProblem(error: unknown, instance: string): Problem {
   if (error instanceof PipelineNotFoundError || error instanceof RunNotFoundError || error instanceof LogNotFoundError) {
     return problem(404, error.message, instance, { code: error.code });
   }
-  if (error instanceof RunStateError) return problem(409, error.message, instance, { code: error.code });
+  if (error instanceof RunStateError || error instanceof AdmissionBusyError) return problem(409, error.message, instance, { code: error.code });
   if (error instanceof ConfigError || error instanceof RunIdError || error instanceof BackfillError) {
     return problem(400, error.message, instance, { code: error.code });
   }

@@ -44,10 +44,10 @@ export function pipelineRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
 
     app.post(
       '/pipelines/:id/runs',
-      { schema: { summary: 'Trigger a manual run', params: pipelineParamsSchema, body: triggerBodySchema, response: { 201: runViewSchema, ...problemResponses } } },
+      { schema: { summary: 'Trigger a manual run (held, `held: true`, while the pipeline has schedule.maxActiveRuns runs active)', params: pipelineParamsSchema, body: triggerBodySchema, response: { 201: runViewSchema, ...problemResponses } } },
       async (req, reply) => {
         const pipeline = await ctx.catalog.get(req.params.id);
-        const run = await ctx.orchestrator.createRun({ pipeline, trigger: 'manual', interval: triggerInterval(req.body), params: req.body?.params ?? {} });
+        const { record: run } = await ctx.orchestrator.triggerRun({ pipeline, trigger: 'manual', interval: triggerInterval(req.body), params: req.body?.params ?? {} });
         return reply.code(201).header('location', `/api/v1/runs/${run.runId}`).send(toRunView(run));
       },
     );

@@ -5,13 +5,13 @@
   an event exists exactly when its change does.
 
   KEYS[1]  run:<runId>            the run record (JSON string, `version` its last member)
-  KEYS[2]  active:<pipelineId>    SET of the pipeline's non-terminal run ids
+  KEYS[2]  active:<pipelineId>    SET of the pipeline's admitted non-terminal run ids
   KEYS[3]  events                 STREAM of run events (field `e`: the event as JSON)
   KEYS[4]  stats                  HASH of run counts by `<pipelineId>:<state>`
   ARGV[1]  the version the caller read
   ARGV[2]  the new record as JSON (its version is ARGV[1] + 1)
   ARGV[3]  runId
-  ARGV[4]  "1" when the new state is non-terminal, "0" when terminal
+  ARGV[4]  "1" when the run is now active (admitted, non-terminal), "0" when not (terminal, or held)
   ARGV[5]  approximate length the event stream is trimmed to
   ARGV[6]  stats field of the state before, or "" when the state does not change
   ARGV[7]  stats field of the state after, or ""

@@ -6,15 +6,17 @@
 
   KEYS[1]     events                 STREAM of run events (field `e`: the event as JSON)
   KEYS[2]     stats                  HASH of run counts by `<pipelineId>:<state>`
-  KEYS[3i]    run:<runId>            the record of run i (JSON string)
-  KEYS[3i+1]  runs:<pipelineId>      ZSET of run i's pipeline's run ids
-  KEYS[3i+2]  active:<pipelineId>    SET of run i's pipeline's non-terminal run ids
+  KEYS[4i-1]  run:<runId>            the record of run i (JSON string)
+  KEYS[4i]    runs:<pipelineId>      ZSET of run i's pipeline's run ids
+  KEYS[4i+1]  active:<pipelineId>    SET of run i's pipeline's admitted non-terminal run ids
+  KEYS[4i+2]  held:<pipelineId>      ZSET of run i's pipeline's held run ids, by creation time
   ARGV[1]     approximate length the event stream is trimmed to
   then, per run in the order of its keys:
               the record as JSON
               score in runs:<pipelineId> (interval start ms, or created ms for a full refresh)
               runId
-              "1" when the run is non-terminal, "0" otherwise
+              "1" when the run is active, "h" when it is held, "0" when it is terminal
+              created ms (the score in held:<pipelineId>)
               stats field of the run's state
               n, the number of events that follow
               n events as JSON
@@ -23,21 +25,23 @@
 ]]
 local out = {}
 local a = 2
-for k = 3, #KEYS, 3 do
-  local events = tonumber(ARGV[a + 5])
+for k = 3, #KEYS, 4 do
+  local events = tonumber(ARGV[a + 6])
   if redis.call('SET', KEYS[k], ARGV[a], 'NX') then
     redis.call('ZADD', KEYS[k + 1], ARGV[a + 1], ARGV[a + 2])
     if ARGV[a + 3] == '1' then
       redis.call('SADD', KEYS[k + 2], ARGV[a + 2])
+    elseif ARGV[a + 3] == 'h' then
+      redis.call('ZADD', KEYS[k + 3], ARGV[a + 4], ARGV[a + 2])
     end
-    redis.call('HINCRBY', KEYS[2], ARGV[a + 4], 1)
-    for i = a + 6, a + 5 + events do
+    redis.call('HINCRBY', KEYS[2], ARGV[a + 5], 1)
+    for i = a + 7, a + 6 + events do
       redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[i])
     end
     out[#out + 1] = 1
   else
     out[#out + 1] = 0
   end
-  a = a + 6 + events
+  a = a + 7 + events
 end
 return out

@@ -1,20 +1,22 @@
 --[[
   Reads, for several pipelines in one step, what tells whether a tick has anything to do for
-  them: whether the pipeline is paused, how far its scheduled series got and how many backfill
-  entries wait. Reads only.
+  them: whether the pipeline is paused, how far its scheduled series got, how many backfill
+  entries wait and how many runs are held for a run slot. Reads only.
 
   KEYS[1]     the run store's SET of paused pipeline ids ({prefix}:paused)
-  KEYS[2i]    the run store's sched hash of pipeline i ({prefix}:sched:<pipelineId>)
-  KEYS[2i+1]  the backfill ZSET of pipeline i ({prefix}:backfill:<pipelineId>)
+  KEYS[3i-1]  the run store's sched hash of pipeline i ({prefix}:sched:<pipelineId>)
+  KEYS[3i]    the backfill ZSET of pipeline i ({prefix}:backfill:<pipelineId>)
+  KEYS[3i+1]  the run store's held ZSET of pipeline i ({prefix}:held:<pipelineId>)
   ARGV[1]     the sched hash field holding the last scheduled interval end
   ARGV[1+i]   the id of pipeline i
-  Returns, per pipeline, three values: 1 when paused else 0, the last scheduled interval end
-  (or ''), the number of waiting backfill entries.
+  Returns, per pipeline, four values: 1 when paused else 0, the last scheduled interval end
+  (or ''), the number of waiting backfill entries, the number of held runs.
 ]]
 local out = {}
-for i = 2, #KEYS, 2 do
-  out[#out + 1] = redis.call('SISMEMBER', KEYS[1], ARGV[i / 2 + 1])
+for i = 2, #KEYS, 3 do
+  out[#out + 1] = redis.call('SISMEMBER', KEYS[1], ARGV[(i + 1) / 3 + 1])
   out[#out + 1] = redis.call('HGET', KEYS[i], ARGV[1]) or ''
   out[#out + 1] = redis.call('ZCARD', KEYS[i + 1])
+  out[#out + 1] = redis.call('ZCARD', KEYS[i + 2])
 end
 return out

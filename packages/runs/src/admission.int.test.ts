@@ -1,0 +1,136 @@
+import { createLogger, PipelineSchema, scheduledRunId, type PipelineDefinition } from '@pipeline/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AdmissionBusyError } from './errors/admission-busy-error.js';
+import { PhaseTransitionError } from './errors/phase-transition-error.js';
+import { Orchestrator } from './orchestrator.js';
+import { createRedisTestContext, type RedisTestContext } from './testing/redis-test-context.js';
+import { testPipeline } from './testing/test-pipeline.js';
+
+/** The test pipeline (loads a → b, and e) on an hourly schedule allowing `maxActiveRuns` runs at once. */
+function scheduled(maxActiveRuns: number): PipelineDefinition {
+  const { id, loads } = testPipeline();
+  return PipelineSchema.parse({ id, schedule: { cron: '0 * * * *', maxActiveRuns }, loads });
+}
+
+const INTERVAL = { start: new Date('2026-01-01T00:00:00Z'), end: new Date('2026-01-01T01:00:00Z') };
+
+async function jobIds(orchestrator: Orchestrator): Promise<string[]> {
+  const jobs = [...(await orchestrator.queue('spark').getJobs(['waiting', 'delayed', 'active'])), ...(await orchestrator.queue('sql').getJobs(['waiting', 'delayed', 'active']))];
+  return jobs.map((j) => j.id as string).sort();
+}
+
+describe('manual runs within maxActiveRuns', () => {
+  let ctx: RedisTestContext;
+  let orchestrator: Orchestrator;
+  const trigger = (pipeline: PipelineDefinition) => orchestrator.triggerRun({ pipeline, trigger: 'manual', interval: null });
+  /** Runs every phase of the run to success, as workers would. */
+  const finish = async (runId: string) => {
+    for (;;) {
+      const record = await orchestrator.store.require(runId);
+      const queued = record.phases.filter((p) => p.state === 'queued');
+      if (queued.length === 0) return record;
+      for (const p of queued) {
+        await orchestrator.markRunning(runId, p.loadId, p.phase, { worker: 'w', attempt: 1, generation: p.generation });
+        await orchestrator.completePhase(runId, p.loadId, p.phase, {}, { generation: p.generation });
+      }
+    }
+  };
+
+  beforeEach(async () => {
+    ctx = await createRedisTestContext();
+    orchestrator = ctx.orchestrator;
+  });
+  afterEach(async () => ctx.teardown());
+
+  it('starts a manual run at once while a run slot is free, and holds the next one with no job, no slot taken and the reason given', async () => {
+    const pipeline = scheduled(1);
+    const first = await trigger(pipeline);
+    expect(first.held).toBeUndefined();
+    expect(first.record.held).toBeUndefined();
+    expect(await orchestrator.store.activeCount('orders')).toBe(1);
+
+    const second = await trigger(pipeline);
+    expect(second.held).toEqual({ active: 1, maxActiveRuns: 1, ahead: 0 });
+    const stored = await orchestrator.store.require(second.record.runId);
+    expect(stored).toMatchObject({ state: 'queued', held: true });
+    expect(stored.phases.every((p) => p.state === 'pending')).toBe(true);
+    expect(await orchestrator.store.activeCount('orders')).toBe(1);
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([second.record.runId]);
+    expect((await jobIds(orchestrator)).filter((j) => j.startsWith(second.record.runId))).toEqual([]);
+
+    // A third waits behind the second even once a slot is free: held runs go first, in order.
+    await finish(first.record.runId);
+    expect(await orchestrator.store.activeCount('orders')).toBe(0);
+    const third = await trigger(pipeline);
+    expect(third.held).toEqual({ active: 0, maxActiveRuns: 1, ahead: 1 });
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([second.record.runId, third.record.runId]);
+  });
+
+  it('admits held runs in the order given: ready, first jobs added, counted active, off the held index', async () => {
+    const pipeline = scheduled(1);
+    await trigger(pipeline);
+    const held = await trigger(pipeline);
+    expect(await orchestrator.admitHeld('orders', [held.record.runId])).toEqual([held.record.runId]);
+    const admitted = await orchestrator.store.require(held.record.runId);
+    expect(admitted.held).toBeUndefined();
+    expect(admitted.phases.filter((p) => p.state === 'queued').map((p) => `${p.loadId}/${p.phase}`)).toEqual(['a/extract-transform', 'e/extract-transform']);
+    expect((await jobIds(orchestrator)).filter((j) => j.startsWith(held.record.runId))).toHaveLength(2);
+    expect(await orchestrator.store.activeCount('orders')).toBe(2);
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([]);
+    // Admitting again only adds its queued jobs again (what a tick does after a crash in between).
+    await orchestrator.queue('spark').obliterate({ force: true });
+    await ctx.redis.zadd(orchestrator.store.keys.held('orders'), Date.now(), held.record.runId);
+    expect(await orchestrator.admitHeld('orders', [held.record.runId])).toEqual([]);
+    expect((await jobIds(orchestrator)).filter((j) => j.startsWith(held.record.runId))).toHaveLength(2);
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([]);
+  });
+
+  it('never lets a job start a phase of a held run', async () => {
+    const pipeline = scheduled(1);
+    await trigger(pipeline);
+    const held = await trigger(pipeline);
+    const error = await orchestrator.markRunning(held.record.runId, 'a', 'extract-transform', { worker: 'w', attempt: 1, generation: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PhaseTransitionError);
+    expect(error).toMatchObject({ code: 'E_PHASE_NOT_QUEUED', message: expect.stringContaining('held for a run slot') });
+    expect((await orchestrator.store.require(held.record.runId)).phases.every((p) => p.state === 'pending')).toBe(true);
+  });
+
+  it('cancels a held run: off the held index, no job added, and admitting it later does nothing', async () => {
+    const pipeline = scheduled(1);
+    await trigger(pipeline);
+    const held = await trigger(pipeline);
+    const cancelled = await orchestrator.cancelRun(held.record.runId);
+    expect(cancelled.state).toBe('cancelled');
+    expect(cancelled.held).toBeUndefined();
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([]);
+    expect(await orchestrator.admitHeld('orders', [held.record.runId])).toEqual([]);
+    expect((await jobIds(orchestrator)).filter((j) => j.startsWith(held.record.runId))).toEqual([]);
+    expect(await orchestrator.store.activeCount('orders')).toBe(1);
+  });
+
+  it('gives the last slot to exactly one of 12 concurrent triggers, scheduled runs counted alike', async () => {
+    const pipeline = scheduled(2);
+    await orchestrator.createRun({ pipeline, trigger: 'schedule', interval: INTERVAL, runId: scheduledRunId('orders', INTERVAL.start) });
+    const outcomes = await Promise.all(Array.from({ length: 12 }, () => trigger(pipeline)));
+    expect(outcomes.filter((o) => !o.held)).toHaveLength(1);
+    expect(await orchestrator.store.activeCount('orders')).toBe(2);
+    expect(await orchestrator.store.heldRunIds('orders')).toHaveLength(11);
+    expect(await ctx.redis.exists(orchestrator.store.keys.admissionLock('orders'))).toBe(0);
+  });
+
+  it('starts every manual run of a pipeline without a schedule at once, and waits out a busy admission lock with a clear error', async () => {
+    const unscheduled = testPipeline();
+    const runs = await Promise.all([trigger(unscheduled), trigger(unscheduled)]);
+    expect(runs.every((r) => !r.held)).toBe(true);
+    expect(await orchestrator.store.activeCount('orders')).toBe(2);
+
+    const impatient = new Orchestrator({ redis: ctx.redis, keyPrefix: ctx.keyPrefix, logger: createLogger({ level: 'silent' }), admissionWaitMs: 100 });
+    await ctx.redis.set(orchestrator.store.keys.admissionLock('orders'), 'a-scheduler-tick', 'PX', 60_000);
+    const error = await impatient.triggerRun({ pipeline: scheduled(5), trigger: 'manual', interval: null }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdmissionBusyError);
+    expect((error as Error).message).toMatch(/busy starting other runs.*nothing was created/);
+    expect(await orchestrator.store.activeCount('orders')).toBe(2);
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([]);
+    await impatient.close();
+  });
+});
