@@ -1,4 +1,4 @@
-import type { RunView } from '@pipeline/runs';
+import type { RunView, TriggeredRun } from '@pipeline/runs';
 
 const pad = (text: string, width: number) => text.padEnd(width);
 
@@ -24,4 +24,10 @@ export function formatRunDetail(run: RunView): string {
     for (const c of p.checks) lines.push(`      ${c.passed ? 'pass' : 'FAIL'} ${c.name}  observed ${String(c.observed)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Why a triggered or retried run did not start: the pipeline's run slots, and the runs held before it. */
+export function heldMessage(runId: string, pipelineId: string, held: NonNullable<TriggeredRun['held']>): string {
+  const behind = held.ahead > 0 ? ` and ${held.ahead} run(s) held before it` : '';
+  return `run ${runId} is held: pipeline ${pipelineId} has ${held.active} active run(s) (schedule.maxActiveRuns ${held.maxActiveRuns})${behind}; a scheduler starts it once a run slot frees`;
 }

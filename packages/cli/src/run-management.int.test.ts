@@ -85,7 +85,14 @@ describe('run management commands', () => {
     const status = await runCli(['status', held.runId], env);
     expect(status.out).toMatch(/^held\s+manual/);
     expect(status.out).toMatch(/held: queued behind its pipeline's schedule\.maxActiveRuns/);
-    for (const runId of [first.out.trim(), held.runId]) expect((await runCli(['cancel', runId], env)).code).toBe(0);
+    // A retry waits its turn too: behind the run held before it, though the slot is now free.
+    const firstId = first.out.trim();
+    expect((await runCli(['cancel', firstId], env)).code).toBe(0);
+    const retry = await runCli(['retry', firstId], env);
+    expect(retry.code, retry.err).toBe(0);
+    expect(retry.out).toMatch(/^held\s+manual/);
+    expect(retry.err).toMatch(/is held: pipeline orders has 0 active run\(s\) \(schedule\.maxActiveRuns 1\) and 1 run\(s\) held before it/);
+    for (const runId of [firstId, held.runId]) expect((await runCli(['cancel', runId], env)).code).toBe(0);
     expect(await redis.zcard(`{${keyPrefix}}:held:orders`)).toBe(0);
   });
 

@@ -118,6 +118,45 @@ describe('manual runs within maxActiveRuns', () => {
     expect(await ctx.redis.exists(orchestrator.store.keys.admissionLock('orders'))).toBe(0);
   });
 
+  it('retries a failed run at once while a slot is free, else holds it behind the runs held before it, and admits it later', async () => {
+    const pipeline = scheduled(1);
+    const failRun = async (runId: string) => {
+      await orchestrator.markRunning(runId, 'a', 'extract-transform', { worker: 'w', attempt: 1, generation: 0 });
+      await orchestrator.failPhase(runId, 'a', 'extract-transform', new Error('boom'), { final: true, generation: 0 });
+      await finish(runId);
+      expect((await orchestrator.store.require(runId)).state).toBe('failed');
+    };
+    const failed = (await trigger(pipeline)).record.runId;
+    await failRun(failed);
+    const retried = await orchestrator.triggerRetry(failed);
+    expect(retried.held).toBeUndefined();
+    expect(retried.record.phases.find((p) => p.loadId === 'a' && p.phase === 'extract-transform')).toMatchObject({ state: 'queued', generation: 1 });
+    await orchestrator.cancelRun(failed);
+
+    const other = (await trigger(pipeline)).record.runId;
+    await failRun(other);
+    const busy = (await trigger(pipeline)).record.runId;
+    const waiting = (await trigger(pipeline)).record.runId;
+    const held = await orchestrator.triggerRetry(other);
+    expect(held.held).toEqual({ active: 1, maxActiveRuns: 1, ahead: 1 });
+    const stored = await orchestrator.store.require(other);
+    expect(stored).toMatchObject({ state: 'queued', held: true });
+    expect(stored.phases.find((p) => p.loadId === 'a' && p.phase === 'extract-transform')).toMatchObject({ state: 'pending', generation: 1 });
+    expect(stored.phases.some((p) => p.state === 'queued')).toBe(false);
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([waiting, other]);
+    expect(await orchestrator.store.activeCount('orders')).toBe(1);
+    expect(await jobIds(orchestrator)).not.toContain(`${other}__a__extract-transform__g1`);
+
+    await orchestrator.cancelRun(busy);
+    await orchestrator.cancelRun(waiting);
+    expect(await orchestrator.admitHeld('orders', [other])).toEqual([other]);
+    expect(await jobIds(orchestrator)).toContain(`${other}__a__extract-transform__g1`);
+    // A run that has not failed is refused before anything is held.
+    const error = await orchestrator.triggerRetry(other).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_RUN_STATE' });
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([]);
+  });
+
   it('starts every manual run of a pipeline without a schedule at once, and waits out a busy admission lock with a clear error', async () => {
     const unscheduled = testPipeline();
     const runs = await Promise.all([trigger(unscheduled), trigger(unscheduled)]);

@@ -137,7 +137,40 @@ export class Orchestrator {
   async triggerRun(request: CreateRunRequest): Promise<TriggeredRun> {
     const maxActiveRuns = request.pipeline.schedule?.maxActiveRuns;
     if (maxActiveRuns === undefined) return { record: await this.createRun(request) };
-    const pipelineId = request.pipeline.id;
+    return this.withinLimit(request.pipeline.id, maxActiveRuns, {
+      start: () => this.createRun(request),
+      hold: async () => (await this.createOrGetRuns([request], { held: true }))[0]!.record,
+    });
+  }
+
+  /**
+   * `retryRun` within the run's `schedule.maxActiveRuns` (of the definition it was created from),
+   * as `triggerRun` starts a manual run: retried at once when a slot is free and no run is held
+   * before it, else retried held (its phases reset, none queued) for a scheduler tick to admit.
+   * Throws RunStateError, and holds nothing, when the run is neither failed nor cancelled.
+   */
+  async triggerRetry(runId: string): Promise<TriggeredRun> {
+    const current = await this.store.require(runId);
+    applyRetry(current, this.now());
+    const maxActiveRuns = current.pipeline.schedule?.maxActiveRuns;
+    if (maxActiveRuns === undefined) return { record: await this.retryRun(runId) };
+    return this.withinLimit(current.pipelineId, maxActiveRuns, {
+      start: () => this.retryRun(runId),
+      hold: async () => {
+        // Indexed first: a crash before the write leaves an entry the next tick drops, never a held run it cannot find.
+        await this.store.hold(current.pipelineId, runId, this.now());
+        const record = await this.store.update(runId, (r) => ({ ...applyRetry(r, this.now()), held: true }));
+        this.logger.info(logFields(record, { held: true }), 'run retried');
+        return record;
+      },
+    });
+  }
+
+  /**
+   * Under the pipeline's admission lock, counts its active and held runs and starts the run when
+   * a slot is free and nothing is held before it, else holds it.
+   */
+  private async withinLimit(pipelineId: string, maxActiveRuns: number, run: { start: () => Promise<RunRecord>; hold: () => Promise<RunRecord> }): Promise<TriggeredRun> {
     const lock = new LeaseLock(this.redis, this.store.keys.admissionLock(pipelineId), {
       leaseMs: ADMISSION_LEASE_MS,
       waitMs: this.admissionWaitMs,
@@ -145,9 +178,8 @@ export class Orchestrator {
     });
     return lock.with(async () => {
       const [active, ahead] = await Promise.all([this.store.activeCount(pipelineId), this.store.heldCount(pipelineId)]);
-      if (active < maxActiveRuns && ahead === 0) return { record: await this.createRun(request) };
-      const { record } = (await this.createOrGetRuns([request], { held: true }))[0]!;
-      return { record, held: { active, maxActiveRuns, ahead } };
+      if (active < maxActiveRuns && ahead === 0) return { record: await run.start() };
+      return { record: await run.hold(), held: { active, maxActiveRuns, ahead } };
     });
   }
 
@@ -273,7 +305,11 @@ export class Orchestrator {
     return this.enqueueQueued(record);
   }
 
-  /** Retries a failed or cancelled run (see `applyRetry` for what runs again) and enqueues what is ready. */
+  /**
+   * Retries a failed or cancelled run (see `applyRetry` for what runs again) and enqueues what is
+   * ready, whatever the pipeline's limit: for a caller that counted the slots under the admission
+   * lock (a scheduler tick). Others use `triggerRetry`.
+   */
   async retryRun(runId: string): Promise<RunRecord> {
     const record = await this.store.update(runId, (r) => this.queueReady(applyRetry(r, this.now())));
     this.logger.info(logFields(record), 'run retried');

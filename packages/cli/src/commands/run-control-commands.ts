@@ -3,7 +3,7 @@ import { toRunView } from '@pipeline/runs';
 import type { CommandIo, GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { withOrchestrator } from '../orchestrator-context.js';
-import { formatRunLine } from '../format-run.js';
+import { formatRunLine, heldMessage } from '../format-run.js';
 
 /** `pipeline cancel <runId>`: marks the run cancelled, stops its running phase wherever it runs, skips the rest. */
 export async function cancelCommand(runId: string, options: GlobalOptions, io: CommandIo): Promise<number> {
@@ -14,10 +14,14 @@ export async function cancelCommand(runId: string, options: GlobalOptions, io: C
   });
 }
 
-/** `pipeline retry <runId>`: re-runs the failed phase and what depends on it; what succeeded is kept. */
+/**
+ * `pipeline retry <runId>`: re-runs the failed phase and what depends on it; what succeeded is
+ * kept. Held, and said so on stderr, while the pipeline has `schedule.maxActiveRuns` runs active.
+ */
 export async function retryCommand(runId: string, options: GlobalOptions, io: CommandIo): Promise<number> {
   return withOrchestrator(options, io, async (ctx) => {
-    const run = await ctx.orchestrator.retryRun(runId);
+    const { record: run, held } = await ctx.orchestrator.triggerRetry(runId);
+    if (held) ctx.err.write(`${heldMessage(run.runId, run.pipelineId, held)}\n`);
     ctx.out.write(`${formatRunLine(toRunView(run))}\n`);
     return EXIT.ok;
   });

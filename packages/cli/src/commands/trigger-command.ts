@@ -3,7 +3,7 @@ import { RunEventLog, parseInterval, toRunView, type RunRecord } from '@pipeline
 import type { CommandIo, GlobalOptions } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { withOrchestrator, type RunsContext } from '../orchestrator-context.js';
-import { formatRunDetail } from '../format-run.js';
+import { formatRunDetail, heldMessage } from '../format-run.js';
 import { createProgress } from '../progress/create-progress.js';
 import { followRun } from '../progress/follow-run.js';
 import { progressMode, type ProgressMode } from '../progress/progress-mode.js';
@@ -34,12 +34,7 @@ export async function triggerCommand(pipelineId: string, options: TriggerOptions
     // Read before the run exists: every one of its events comes after this id.
     const fromId = options.wait ? await new RunEventLog(ctx.redis, ctx.config.redis.keyPrefix).lastId() : '0-0';
     const { record: run, held } = await ctx.orchestrator.triggerRun({ pipeline: definition, trigger: 'manual', interval, params: options.param ?? {} });
-    if (held) {
-      const behind = held.ahead > 0 ? ` and ${held.ahead} run(s) held before it` : '';
-      ctx.err.write(
-        `run ${run.runId} is held: pipeline ${definition.id} has ${held.active} active run(s) (schedule.maxActiveRuns ${held.maxActiveRuns})${behind}; a scheduler starts it once a run slot frees\n`,
-      );
-    }
+    if (held) ctx.err.write(`${heldMessage(run.runId, definition.id, held)}\n`);
     if (options.wait) return waitForRun(ctx, run, fromId, mode, io.env, options.json ?? false);
     ctx.out.write(options.json ? `${JSON.stringify(toRunView(run))}\n` : `${run.runId}\n`);
     return EXIT.ok;

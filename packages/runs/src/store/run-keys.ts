@@ -12,7 +12,7 @@ export interface RunKeys {
   runs(pipelineId: string): string;
   /** SET of a pipeline's non-terminal run ids: what maxActiveRuns counts. */
   active(pipelineId: string): string;
-  /** ZSET of a pipeline's held run ids (see `RunRecord.held`), scored by creation time: admitted oldest first. */
+  /** ZSET of a pipeline's held run ids (see `RunRecord.held`), scored by when each started waiting: admitted in that order. */
   held(pipelineId: string): string;
   /**
    * A pipeline's admission lock (lease, SET NX PX): held while counting its active runs and

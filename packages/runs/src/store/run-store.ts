@@ -292,6 +292,11 @@ export class RunStore {
     return limit <= 0 ? [] : this.redis.zrange(this.keys.held(pipelineId), 0, limit - 1);
   }
 
+  /** Puts a run on the pipeline's held index, behind the runs held before `at`. */
+  async hold(pipelineId: string, runId: string, at: Date): Promise<void> {
+    await this.redis.zadd(this.keys.held(pipelineId), at.getTime(), runId);
+  }
+
   /**
    * Takes runs off the pipeline's held index: once admitted and their first jobs added, or when
    * the record says they no longer wait (cancelled, pruned).

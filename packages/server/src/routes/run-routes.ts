@@ -24,8 +24,8 @@ export function runRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
 
     app.post(
       '/runs/:runId/retry',
-      { schema: { summary: 'Retry a failed or cancelled run from its unfinished phases', params: runParamsSchema, response: { 200: runViewSchema, ...problemResponses } } },
-      async (req) => toRunView(await orchestrator.retryRun(req.params.runId)),
+      { schema: { summary: 'Retry a failed or cancelled run from its unfinished phases (held, `held: true`, while the pipeline has schedule.maxActiveRuns runs active)', params: runParamsSchema, response: { 200: runViewSchema, ...problemResponses } } },
+      async (req) => toRunView((await orchestrator.triggerRetry(req.params.runId)).record),
     );
 
     app.get(
