@@ -35,14 +35,14 @@ export interface OrchestratorOptions {
   logger: Logger;
   /** @defaultValue () => new Date() */
   now?: () => Date;
-  /** How long `triggerRun` waits for its pipeline's admission lock. @defaultValue 10_000 */
+  /** How long `triggerRun` and `triggerRetry` wait for the pipeline's admission lock. @defaultValue 10_000 */
   admissionWaitMs?: number;
 }
 
-/** How long a trigger holds its pipeline's admission lock at most, should it stop while holding it (the scheduler's lease). */
+/** How long a trigger or retry holds its pipeline's admission lock at most, should it stop while holding it (the scheduler's lease). */
 const ADMISSION_LEASE_MS = 30_000;
 
-/** What `triggerRun` did. */
+/** What `triggerRun` or `triggerRetry` did. */
 export interface TriggeredRun {
   record: RunRecord;
   /** Set when the run is held: how many of the pipeline's runs were active, its limit, and how many runs were held before it. */

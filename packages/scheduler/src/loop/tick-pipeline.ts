@@ -15,7 +15,7 @@ export interface PipelineTickResult {
   status: 'ticked' | 'paused' | 'busy';
   /** Runs this tick created, oldest first (not those it found created under the same id). */
   created: string[];
-  /** Held manual runs this tick gave a run slot, oldest first. */
+  /** Held runs (manual triggers and retries) this tick gave a run slot, in the order they were held. */
   admitted: string[];
   /** Failed runs a backfill asked to retry, retried by this tick. */
   retried: string[];
