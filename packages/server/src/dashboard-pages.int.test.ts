@@ -69,6 +69,23 @@ describe('dashboard pages and live events', () => {
     expect(run.body).toContain('<script type="module" src="/ui/assets/run.js"></script>');
   });
 
+  it("shows a run held for a run slot as held, the API saying held: true", async () => {
+    await writeFile(
+      path.join(f.config.pipelinesDir, 'solo.yaml'),
+      `id: solo\nschedule: { cron: "0 2 * * *", maxActiveRuns: 1 }\nloads:\n  - id: a\n    source: { table: public.a_raw }\n    target: { table: analytics.a, key: [id] }\n`,
+    );
+    const trigger = async () => (await f.app.inject({ method: 'POST', url: '/api/v1/pipelines/solo/runs', headers: bearer(), payload: {} })).json() as { runId: string; state: string; held: boolean };
+    const [first, second] = [await trigger(), await trigger()];
+    expect([first, second].map((r) => [r.state, r.held])).toEqual([
+      ['queued', false],
+      ['queued', true],
+    ]);
+    const page = await f.app.inject({ method: 'GET', url: `/runs/${second.runId}`, headers: bearer() });
+    expect(page.body).toMatch(/<span id="run-state" class="badge state-queued" title="queued, waiting for a run slot[^"]*">held<\/span>/);
+    const running = await f.app.inject({ method: 'GET', url: `/runs/${first.runId}`, headers: bearer() });
+    expect(running.body).toContain('<span id="run-state" class="badge state-queued">queued</span>');
+  });
+
   it('answers unknown pipelines and runs with a 404 page', async () => {
     const pipeline = await f.app.inject({ method: 'GET', url: '/pipelines/%3Cb%3Enope', headers: bearer() });
     expect(pipeline.statusCode).toBe(404);

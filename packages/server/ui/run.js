@@ -131,7 +131,8 @@ function phaseCard(run, p) {
 function render(run) {
   const state = document.getElementById('run-state');
   state.className = `badge state-${run.state}`;
-  state.textContent = run.state;
+  state.textContent = run.held ? 'held' : run.state;
+  if (!run.held) state.removeAttribute('title');
   main.dataset.state = run.state;
   document.getElementById('cancel').disabled = !['queued', 'running'].includes(run.state);
   document.getElementById('retry').disabled = !['failed', 'cancelled'].includes(run.state);

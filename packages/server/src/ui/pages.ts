@@ -118,6 +118,9 @@ function interval(run: RunView): string {
   return run.intervalStart && run.intervalEnd ? `${run.intervalStart} → ${run.intervalEnd}` : 'none (full refresh or manual)';
 }
 
+/** Why a held run's badge says `held` (`queued` in the API, with `held: true`). */
+const HELD_TITLE = "queued, waiting for a run slot: the pipeline has schedule.maxActiveRuns runs active; a scheduler starts it once one frees";
+
 export function runPage(page: PageContext, run: RunView, links: { region: string; compute: string }): Html {
   const params = Object.entries(run.params);
   return layout(
@@ -125,7 +128,7 @@ export function runPage(page: PageContext, run: RunView, links: { region: string
     run.runId,
     'run.js',
     html`<p class="crumbs"><a href="/pipelines/${encodeURIComponent(run.pipelineId)}">${run.pipelineId}</a> /</p>
-<h1>${run.runId} <span id="run-state" class="badge state-${run.state}">${run.state}</span></h1>
+<h1>${run.runId} <span id="run-state" class="badge state-${run.state}"${run.held ? html` title="${HELD_TITLE}"` : ''}>${run.held ? 'held' : run.state}</span></h1>
 <dl class="facts">
   <dt>Trigger</dt><dd>${run.trigger}</dd>
   <dt>Interval</dt><dd>${interval(run)}</dd>
