@@ -151,6 +151,15 @@ describe('manual runs within maxActiveRuns', () => {
     await orchestrator.cancelRun(waiting);
     expect(await orchestrator.admitHeld('orders', [other])).toEqual([other]);
     expect(await jobIds(orchestrator)).toContain(`${other}__a__extract-transform__g1`);
+    // Two retries of one run at once: one is held, the other refused, and the run stays held.
+    await orchestrator.cancelRun(other);
+    const blocker = (await trigger(pipeline)).record.runId;
+    const both = await Promise.allSettled([orchestrator.triggerRetry(other), orchestrator.triggerRetry(other)]);
+    expect(both.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(both.find((o) => o.status === 'rejected')).toMatchObject({ reason: { code: 'E_RUN_STATE' } });
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([other]);
+    await orchestrator.cancelRun(blocker);
+    expect(await orchestrator.admitHeld('orders', [other])).toEqual([other]);
     // A run that has not failed is refused before anything is held.
     const error = await orchestrator.triggerRetry(other).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'E_RUN_STATE' });

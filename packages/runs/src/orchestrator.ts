@@ -21,7 +21,7 @@ import { AdmissionBusyError } from './errors/admission-busy-error.js';
 import { RunNotFoundError } from './errors/run-not-found-error.js';
 import { assertRunId } from './model/run-id.js';
 import type { RunRecord } from './model/run-record.js';
-import type { Trigger } from './model/states.js';
+import { isTerminalRun, type Trigger } from './model/states.js';
 import { toPhaseError } from './model/to-phase-error.js';
 import { cancelChannel, DEFAULT_KEY_PREFIX, QUEUE_KINDS, queueForPhase, redisPrefix, type QueueKind } from './queues/queue-names.js';
 import { LeaseLock } from './store/lease-lock.js';
@@ -157,6 +157,9 @@ export class Orchestrator {
     return this.withinLimit(current.pipelineId, maxActiveRuns, {
       start: () => this.retryRun(runId),
       hold: async () => {
+        // Checked again under the lock, which every retry of the pipeline takes: one that came
+        // first (RunStateError) leaves nothing held.
+        applyRetry(await this.store.require(runId), this.now());
         // Indexed first: a crash before the write leaves an entry the next tick drops, never a held run it cannot find.
         await this.store.hold(current.pipelineId, runId, this.now());
         const record = await this.store.update(runId, (r) => ({ ...applyRetry(r, this.now()), held: true }));
@@ -188,7 +191,8 @@ export class Orchestrator {
    * pipeline's admission lock and counted the free slots): each becomes ready, its first phases'
    * jobs are added, and only then it leaves the held index, so a crash in between leaves it
    * there for the next tick to finish. Runs no longer held (admitted already, cancelled, gone)
-   * leave the index too, their queued jobs added again. Returns the runs admitted by this call.
+   * leave the index too, their queued jobs added again. Returns the runs admitted by this call
+   * (not one cancelled meanwhile).
    */
   async admitHeld(pipelineId: string, runIds: readonly string[]): Promise<string[]> {
     const admitted: string[] = [];
@@ -197,7 +201,7 @@ export class Orchestrator {
       if (current) {
         const record = await this.store.update(runId, (r) => this.queueReady(applyAdmitted(r)));
         await this.enqueueQueued(record);
-        if (current.held && !record.held) {
+        if (current.held && !record.held && !isTerminalRun(record.state)) {
           admitted.push(runId);
           this.logger.info(logFields(record), 'held run admitted');
         }
