@@ -151,7 +151,6 @@ export class Orchestrator {
    */
   async triggerRetry(runId: string): Promise<TriggeredRun> {
     const current = await this.store.require(runId);
-    applyRetry(current, this.now());
     const maxActiveRuns = current.pipeline.schedule?.maxActiveRuns;
     if (maxActiveRuns === undefined) return { record: await this.retryRun(runId) };
     return this.withinLimit(current.pipelineId, maxActiveRuns, {
@@ -197,11 +196,20 @@ export class Orchestrator {
   async admitHeld(pipelineId: string, runIds: readonly string[]): Promise<string[]> {
     const admitted: string[] = [];
     for (const runId of runIds) {
-      const current = await this.store.get(runId);
-      if (current) {
-        const record = await this.store.update(runId, (r) => this.queueReady(applyAdmitted(r)));
+      // Whether the version the write applied to was held: the last call of the update's function.
+      let wasHeld = false;
+      const record = await this.store
+        .update(runId, (r) => {
+          wasHeld = r.held === true;
+          return this.queueReady(applyAdmitted(r));
+        })
+        .catch((err: unknown) => {
+          if (err instanceof RunNotFoundError) return undefined;
+          throw err;
+        });
+      if (record) {
         await this.enqueueQueued(record);
-        if (current.held && !record.held && !isTerminalRun(record.state)) {
+        if (wasHeld && !isTerminalRun(record.state)) {
           admitted.push(runId);
           this.logger.info(logFields(record), 'held run admitted');
         }

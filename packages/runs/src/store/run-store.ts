@@ -287,9 +287,10 @@ export class RunStore {
     return this.redis.zcard(this.keys.held(pipelineId));
   }
 
-  /** The pipeline's held runs (see `RunRecord.held`), oldest first, at most `limit`. */
-  async heldRunIds(pipelineId: string, limit = 100): Promise<string[]> {
-    return limit <= 0 ? [] : this.redis.zrange(this.keys.held(pipelineId), 0, limit - 1);
+  /** The pipeline's held runs (see `RunRecord.held`), in the order they were held; the first `limit` when given. */
+  async heldRunIds(pipelineId: string, limit?: number): Promise<string[]> {
+    if (limit !== undefined && limit <= 0) return [];
+    return this.redis.zrange(this.keys.held(pipelineId), 0, limit === undefined ? -1 : limit - 1);
   }
 
   /** Puts a run on the pipeline's held index, behind the runs held before `at`. */

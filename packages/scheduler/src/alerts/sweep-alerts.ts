@@ -19,7 +19,7 @@ export interface SweepContext {
 async function activeRuns(ctx: SweepContext): Promise<RunRecord[]> {
   const counts = await ctx.store.countsByState();
   const pipelines = [...new Set(counts.filter((c) => !isTerminalRun(c.state)).map((c) => c.pipelineId))];
-  const ids = (await Promise.all(pipelines.flatMap((p) => [ctx.store.activeRunIds(p), ctx.store.heldRunIds(p, Number.MAX_SAFE_INTEGER)]))).flat();
+  const ids = (await Promise.all(pipelines.flatMap((p) => [ctx.store.activeRunIds(p), ctx.store.heldRunIds(p)]))).flat();
   return (await ctx.store.getMany(ids)).filter((r) => !isTerminalRun(r.state));
 }
 
