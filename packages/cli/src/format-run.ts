@@ -12,7 +12,7 @@ export function formatRunLine(run: RunView): string {
 /** A run and its phases, for `pipeline status`. */
 export function formatRunDetail(run: RunView): string {
   const lines = [formatRunLine(run)];
-  if (run.held) lines.push('  held: queued behind its pipeline\'s schedule.maxActiveRuns; a scheduler starts it once a run slot frees');
+  if (run.held) lines.push('  held: queued behind its pipeline\'s schedule.maxActiveRuns; it starts as soon as a run slot frees');
   for (const p of run.phases) {
     const took = p.durationMs === null ? '' : `${(p.durationMs / 1000).toFixed(2)}s`;
     const rows = Object.entries(p.rows).map(([k, v]) => `${k} ${v}`).join(', ');
@@ -29,5 +29,5 @@ export function formatRunDetail(run: RunView): string {
 /** Why a triggered or retried run did not start: the pipeline's run slots, and the runs held before it. */
 export function heldMessage(runId: string, pipelineId: string, held: NonNullable<TriggeredRun['held']>): string {
   const behind = held.ahead > 0 ? ` and ${held.ahead} run(s) held before it` : '';
-  return `run ${runId} is held: pipeline ${pipelineId} has ${held.active} active run(s) (schedule.maxActiveRuns ${held.maxActiveRuns})${behind}; a scheduler starts it once a run slot frees`;
+  return `run ${runId} is held: pipeline ${pipelineId} has ${held.active} active run(s) (schedule.maxActiveRuns ${held.maxActiveRuns})${behind}; it starts as soon as a run slot frees`;
 }

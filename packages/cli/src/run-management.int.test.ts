@@ -76,7 +76,7 @@ describe('run management commands', () => {
     expect(first.err).not.toMatch(/held/);
     const second = await runCli(['trigger', 'orders', '--json'], env);
     expect(second.code, second.err).toBe(0);
-    expect(second.err).toMatch(/^run orders\.manual\.\S+ is held: pipeline orders has 1 active run\(s\) \(schedule\.maxActiveRuns 1\); a scheduler starts it once a run slot frees\n$/);
+    expect(second.err).toMatch(/^run orders\.manual\.\S+ is held: pipeline orders has 1 active run\(s\) \(schedule\.maxActiveRuns 1\); it starts as soon as a run slot frees\n$/);
     const held = JSON.parse(second.out);
     expect(held).toMatchObject({ state: 'queued', held: true });
     expect(held.phases.every((p: { state: string }) => p.state === 'pending')).toBe(true);
@@ -85,15 +85,20 @@ describe('run management commands', () => {
     const status = await runCli(['status', held.runId], env);
     expect(status.out).toMatch(/^held\s+manual/);
     expect(status.out).toMatch(/held: queued behind its pipeline's schedule\.maxActiveRuns/);
-    // A retry waits its turn too: behind the run held before it, though the slot is now free.
+    // Cancelling the active run ends it, and the cancel lets the held run in at once.
     const firstId = first.out.trim();
     expect((await runCli(['cancel', firstId], env)).code).toBe(0);
+    expect((await runCli(['status', held.runId], env)).out).toMatch(/^queued\s+manual/);
+    expect(await redis.keys(`{${keyPrefix}}:spark:${held.runId}__*`)).toHaveLength(1);
+    // A retry waits its turn too.
     const retry = await runCli(['retry', firstId], env);
     expect(retry.code, retry.err).toBe(0);
     expect(retry.out).toMatch(/^held\s+manual/);
-    expect(retry.err).toMatch(/is held: pipeline orders has 0 active run\(s\) \(schedule\.maxActiveRuns 1\) and 1 run\(s\) held before it/);
+    expect(retry.err).toMatch(/is held: pipeline orders has 1 active run\(s\) \(schedule\.maxActiveRuns 1\); it starts/);
+    // The held retry first (it frees no slot), then the active run: nothing is left active or held.
     for (const runId of [firstId, held.runId]) expect((await runCli(['cancel', runId], env)).code).toBe(0);
     expect(await redis.zcard(`{${keyPrefix}}:held:orders`)).toBe(0);
+    expect(await redis.scard(`{${keyPrefix}}:active:orders`)).toBe(0);
   });
 
   it('backfills a range: intervals wait for the scheduler, which creates them and stops cleanly on SIGTERM', async () => {

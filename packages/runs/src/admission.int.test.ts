@@ -23,17 +23,27 @@ describe('manual runs within maxActiveRuns', () => {
   let ctx: RedisTestContext;
   let orchestrator: Orchestrator;
   const trigger = (pipeline: PipelineDefinition) => orchestrator.triggerRun({ pipeline, trigger: 'manual', interval: null });
-  /** Runs every phase of the run to success, as workers would. */
-  const finish = async (runId: string) => {
+  /** Runs every phase of the run to success, as workers would (through `by`, another process's orchestrator, when given). */
+  const finish = async (runId: string, by: Orchestrator = orchestrator) => {
     for (;;) {
-      const record = await orchestrator.store.require(runId);
+      const record = await by.store.require(runId);
       const queued = record.phases.filter((p) => p.state === 'queued');
       if (queued.length === 0) return record;
       for (const p of queued) {
-        await orchestrator.markRunning(runId, p.loadId, p.phase, { worker: 'w', attempt: 1, generation: p.generation });
-        await orchestrator.completePhase(runId, p.loadId, p.phase, {}, { generation: p.generation });
+        await by.markRunning(runId, p.loadId, p.phase, { worker: 'w', attempt: 1, generation: p.generation });
+        await by.completePhase(runId, p.loadId, p.phase, {}, { generation: p.generation });
       }
     }
+  };
+  /** An orchestrator of another process (a worker, the CLI), silent, waiting `admissionWaitMs` for the admission lock. */
+  const otherProcess = (admissionWaitMs?: number) =>
+    new Orchestrator({ redis: ctx.redis, keyPrefix: ctx.keyPrefix, logger: createLogger({ level: 'silent' }), ...(admissionWaitMs === undefined ? {} : { admissionWaitMs }) });
+  const firstJobs = async (runId: string) => (await jobIds(orchestrator)).filter((j) => j.startsWith(runId));
+  /** Cancels the run and waits for the admission its end started: the runs still held after. */
+  const heldAfterCancel = async (runId: string) => {
+    await orchestrator.cancelRun(runId);
+    await orchestrator.admissionsSettled();
+    return orchestrator.store.heldRunIds('orders');
   };
 
   beforeEach(async () => {
@@ -57,13 +67,64 @@ describe('manual runs within maxActiveRuns', () => {
     expect(await orchestrator.store.activeCount('orders')).toBe(1);
     expect(await orchestrator.store.heldRunIds('orders')).toEqual([second.record.runId]);
     expect((await jobIds(orchestrator)).filter((j) => j.startsWith(second.record.runId))).toEqual([]);
+  });
 
-    // A third waits behind the second even once a slot is free: held runs go first, in order.
-    await finish(first.record.runId);
+  it('admits the oldest held runs the moment a run ends, in the process that ended it, with no scheduler and within the limit', async () => {
+    const pipeline = scheduled(2);
+    const [a, b] = [(await trigger(pipeline)).record.runId, (await trigger(pipeline)).record.runId];
+    const [c, d, e] = [(await trigger(pipeline)).record.runId, (await trigger(pipeline)).record.runId, (await trigger(pipeline)).record.runId];
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([c, d, e]);
+
+    // A worker's hand-off ends run a: the run held first takes its slot.
+    const worker = otherProcess();
+    await finish(a, worker);
+    await worker.admissionsSettled();
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([d, e]);
+    expect(await orchestrator.store.require(c)).toMatchObject({ state: 'queued' });
+    expect((await orchestrator.store.require(c)).held).toBeUndefined();
+    expect(await firstJobs(c)).toHaveLength(2);
+    expect((await orchestrator.store.activeRunIds('orders')).sort()).toEqual([b, c].sort());
+
+    // A cancel frees a slot too; cancelling a held run frees none.
+    expect(await heldAfterCancel(e)).toEqual([d]);
+    expect(await heldAfterCancel(b)).toEqual([]);
+    expect(await firstJobs(d)).toHaveLength(2);
+    expect((await orchestrator.store.activeRunIds('orders')).sort()).toEqual([c, d].sort());
+    await worker.close();
+  });
+
+  it('leaves held runs to the next admission when a run ends while the admission lock stays taken, and holds new runs behind them', async () => {
+    const pipeline = scheduled(1);
+    const first = (await trigger(pipeline)).record.runId;
+    const second = (await trigger(pipeline)).record.runId;
+    const lock = orchestrator.store.keys.admissionLock('orders');
+    await ctx.redis.set(lock, 'a-stalled-scheduler-tick', 'PX', 60_000);
+    const worker = otherProcess(100);
+    await finish(first, worker);
+    await worker.admissionsSettled();
     expect(await orchestrator.store.activeCount('orders')).toBe(0);
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([second]);
+    await ctx.redis.del(lock);
+
+    // A slot is free, but a run is held before the new one: it goes first.
     const third = await trigger(pipeline);
     expect(third.held).toEqual({ active: 0, maxActiveRuns: 1, ahead: 1 });
-    expect(await orchestrator.store.heldRunIds('orders')).toEqual([second.record.runId, third.record.runId]);
+    // An entry whose run is gone (pruned) is dropped on the way and takes no slot.
+    await ctx.redis.zadd(orchestrator.store.keys.held('orders'), 0, 'orders.manual.20250101t000000z.000000');
+    expect(await orchestrator.admitWaiting('orders')).toEqual([second]);
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([third.record.runId]);
+    expect(await orchestrator.admitWaiting('orders')).toEqual([]);
+    await worker.close();
+  });
+
+  it('keeps runs held in the same millisecond in the order they were held', async () => {
+    const frozen = new Orchestrator({ redis: ctx.redis, keyPrefix: ctx.keyPrefix, logger: createLogger({ level: 'silent' }), now: () => new Date('2026-01-01T00:00:00Z') });
+    const pipeline = scheduled(1);
+    await frozen.triggerRun({ pipeline, trigger: 'manual', interval: null });
+    const held: string[] = [];
+    for (let i = 0; i < 8; i++) held.push((await frozen.triggerRun({ pipeline, trigger: 'manual', interval: null })).record.runId);
+    expect(await frozen.store.heldRunIds('orders')).toEqual(held);
+    await frozen.close();
   });
 
   it('admits held runs in the order given: ready, first jobs added, counted active, off the held index', async () => {
@@ -147,9 +208,9 @@ describe('manual runs within maxActiveRuns', () => {
     expect(await orchestrator.store.activeCount('orders')).toBe(1);
     expect(await jobIds(orchestrator)).not.toContain(`${other}__a__extract-transform__g1`);
 
-    await orchestrator.cancelRun(busy);
-    await orchestrator.cancelRun(waiting);
-    expect(await orchestrator.admitHeld('orders', [other])).toEqual([other]);
+    // Each run that ends admits the next held one: busy lets waiting in, waiting lets the retry in.
+    expect(await heldAfterCancel(busy)).toEqual([other]);
+    expect(await heldAfterCancel(waiting)).toEqual([]);
     expect(await jobIds(orchestrator)).toContain(`${other}__a__extract-transform__g1`);
     // Two retries of one run at once: one is held, the other refused, and the run stays held.
     await orchestrator.cancelRun(other);
@@ -158,8 +219,8 @@ describe('manual runs within maxActiveRuns', () => {
     expect(both.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(both.find((o) => o.status === 'rejected')).toMatchObject({ reason: { code: 'E_RUN_STATE' } });
     expect(await orchestrator.store.heldRunIds('orders')).toEqual([other]);
-    await orchestrator.cancelRun(blocker);
-    expect(await orchestrator.admitHeld('orders', [other])).toEqual([other]);
+    expect(await heldAfterCancel(blocker)).toEqual([]);
+    expect((await orchestrator.store.require(other)).held).toBeUndefined();
     // A run that has not failed is refused before anything is held.
     const error = await orchestrator.triggerRetry(other).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'E_RUN_STATE' });

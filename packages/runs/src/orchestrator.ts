@@ -35,7 +35,10 @@ export interface OrchestratorOptions {
   logger: Logger;
   /** @defaultValue () => new Date() */
   now?: () => Date;
-  /** How long `triggerRun` and `triggerRetry` wait for the pipeline's admission lock. @defaultValue 10_000 */
+  /**
+   * How long `triggerRun`, `triggerRetry` and `admitWaiting` wait for the pipeline's admission
+   * lock. @defaultValue 10_000
+   */
   admissionWaitMs?: number;
 }
 
@@ -90,6 +93,8 @@ export class Orchestrator {
   private readonly admissionWaitMs: number;
   /** Made on first use: a BullMQ queue writes its metadata to Redis when made, and a command refused for bad input must leave nothing behind. */
   private readonly queues = new Map<QueueKind, Queue>();
+  /** Admissions started by runs that ended (see `onSlotFreed`), one per pipeline at a time; `again` when another run ended meanwhile. */
+  private readonly admitting = new Map<string, { again: boolean; done: Promise<void> }>();
 
   constructor(options: OrchestratorOptions) {
     this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
@@ -97,7 +102,7 @@ export class Orchestrator {
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
     this.admissionWaitMs = options.admissionWaitMs ?? 10_000;
-    this.store = new RunStore(options.redis, { keyPrefix: this.keyPrefix, now: this.now });
+    this.store = new RunStore(options.redis, { keyPrefix: this.keyPrefix, now: this.now, onSlotFreed: (record) => this.onSlotFreed(record.pipelineId) });
   }
 
   /** The BullMQ queue of one kind (for inspection; jobs are added through this class). */
@@ -129,8 +134,8 @@ export class Orchestrator {
   /**
    * A manual run, within its pipeline's `schedule.maxActiveRuns`: started at once when the
    * pipeline has a free run slot and no run held before it, else created held (see
-   * `RunRecord.held`), to be admitted by a scheduler tick once a slot frees, after the runs held
-   * before it. Counting and creating are one step across processes: both happen under the
+   * `RunRecord.held`), to be admitted once a slot frees, after the runs held before it (see
+   * `admitWaiting`). Counting and creating are one step across processes: both happen under the
    * pipeline's admission lock, which scheduler ticks take too. A pipeline without a schedule has
    * no limit: its runs start at once.
    */
@@ -146,7 +151,8 @@ export class Orchestrator {
   /**
    * `retryRun` within the run's `schedule.maxActiveRuns` (of the definition it was created from),
    * as `triggerRun` starts a manual run: retried at once when a slot is free and no run is held
-   * before it, else retried held (its phases reset, none queued) for a scheduler tick to admit.
+   * before it, else retried held (its phases reset, none queued) to be admitted as
+   * `triggerRun`'s held runs are.
    * Throws RunStateError, and holds nothing, when the run is neither failed nor cancelled.
    */
   async triggerRetry(runId: string): Promise<TriggeredRun> {
@@ -173,25 +179,57 @@ export class Orchestrator {
    * a slot is free and nothing is held before it, else holds it.
    */
   private async withinLimit(pipelineId: string, maxActiveRuns: number, run: { start: () => Promise<RunRecord>; hold: () => Promise<RunRecord> }): Promise<TriggeredRun> {
-    const lock = new LeaseLock(this.redis, this.store.keys.admissionLock(pipelineId), {
-      leaseMs: ADMISSION_LEASE_MS,
-      waitMs: this.admissionWaitMs,
-      onTimeout: () => new AdmissionBusyError(pipelineId, this.admissionWaitMs),
-    });
-    return lock.with(async () => {
+    return this.admissionLock(pipelineId).with(async () => {
       const [active, ahead] = await Promise.all([this.store.activeCount(pipelineId), this.store.heldCount(pipelineId)]);
       if (active < maxActiveRuns && ahead === 0) return { record: await run.start() };
       return { record: await run.hold(), held: { active, maxActiveRuns, ahead } };
     });
   }
 
+  /** The pipeline's admission lock, which scheduler ticks take too. */
+  private admissionLock(pipelineId: string): LeaseLock {
+    return new LeaseLock(this.redis, this.store.keys.admissionLock(pipelineId), {
+      leaseMs: ADMISSION_LEASE_MS,
+      waitMs: this.admissionWaitMs,
+      onTimeout: () => new AdmissionBusyError(pipelineId, this.admissionWaitMs),
+    });
+  }
+
   /**
-   * Gives held runs their run slots, in the order given (the caller, a scheduler tick, holds the
-   * pipeline's admission lock and counted the free slots): each becomes ready, its first phases'
-   * jobs are added, and only then it leaves the held index, so a crash in between leaves it
-   * there for the next tick to finish. Runs no longer held (admitted already, cancelled, gone)
-   * leave the index too, their queued jobs added again. Returns the runs admitted by this call
-   * (not one cancelled meanwhile).
+   * A run of the pipeline ended while others were held: `admitWaiting` starts in the background,
+   * so that the write that ended the run (a worker's hand-off, a cancel) does not wait for it.
+   * A run that ends while one is under way makes it go round once more. Failures are logged and
+   * left to the next scheduler tick, which admits held runs too. `close` waits for them.
+   */
+  private onSlotFreed(pipelineId: string): void {
+    const current = this.admitting.get(pipelineId);
+    if (current) {
+      current.again = true;
+      return;
+    }
+    const state = { again: true, done: Promise.resolve() };
+    state.done = (async () => {
+      while (state.again) {
+        state.again = false;
+        try {
+          await this.admitWaiting(pipelineId);
+        } catch (err) {
+          const busy = err instanceof AdmissionBusyError;
+          this.logger[busy ? 'info' : 'warn']({ err, pipelineId }, 'held runs not admitted as a run ended: the next scheduler tick admits them');
+        }
+      }
+      this.admitting.delete(pipelineId);
+    })();
+    this.admitting.set(pipelineId, state);
+  }
+
+  /**
+   * Gives held runs their run slots, in the order given (the caller, `admitWaiting` or a
+   * scheduler tick, holds the pipeline's admission lock and counted the free slots): each becomes
+   * ready, its first phases' jobs are added, and only then it leaves the held index, so a crash
+   * in between leaves it there for the next tick to finish. Runs no longer held (admitted
+   * already, cancelled, gone) leave the index too, their queued jobs added again. Returns the runs
+   * admitted by this call (not one cancelled meanwhile).
    */
   async admitHeld(pipelineId: string, runIds: readonly string[]): Promise<string[]> {
     const admitted: string[] = [];
@@ -217,6 +255,30 @@ export class Orchestrator {
       await this.store.removeHeld(pipelineId, [runId]);
     }
     return admitted;
+  }
+
+  /**
+   * Gives the pipeline's free run slots to its held runs, in the order they were held, under its
+   * admission lock: what a run's end starts at once (see `onSlotFreed`), where a scheduler tick
+   * would do it at its next turn. The limit is the one the first held run was held under (its
+   * definition's `schedule.maxActiveRuns`; none, all are admitted). Returns the runs admitted.
+   * Throws AdmissionBusyError when the lock stays taken `admissionWaitMs`; the holder, or the
+   * next scheduler tick, admits them then.
+   */
+  async admitWaiting(pipelineId: string): Promise<string[]> {
+    return this.admissionLock(pipelineId).with(async () => {
+      const admitted: string[] = [];
+      for (;;) {
+        const [first] = await this.store.heldRunIds(pipelineId, 1);
+        if (first === undefined) return admitted;
+        const [active, held] = await Promise.all([this.store.activeCount(pipelineId), this.store.get(first)]);
+        const limit = held?.pipeline.schedule?.maxActiveRuns;
+        // A held run gone (pruned) is dropped from the index by admitHeld, and takes no slot.
+        const free = !held ? 1 : limit === undefined ? Number.POSITIVE_INFINITY : limit - active;
+        if (free <= 0) return admitted;
+        admitted.push(...(await this.admitHeld(pipelineId, await this.store.heldRunIds(pipelineId, Number.isFinite(free) ? free : undefined))));
+      }
+    });
   }
 
   /**
@@ -336,9 +398,15 @@ export class Orchestrator {
     return this.enqueueQueued(await this.store.update(runId, (r) => this.queueReady(r)));
   }
 
-  /** Closes the queues; the Redis connection belongs to the caller. */
+  /** Waits for admissions started by runs that ended, then closes the queues; the Redis connection belongs to the caller. */
   async close(): Promise<void> {
+    await this.admissionsSettled();
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+
+  /** Resolves once no admission started by a run's end is under way (they never reject). */
+  async admissionsSettled(): Promise<void> {
+    while (this.admitting.size > 0) await Promise.all([...this.admitting.values()].map((a) => a.done));
   }
 
   private newRecord(runId: string, request: CreateRunRequest, now: Date, held: boolean): RunRecord {

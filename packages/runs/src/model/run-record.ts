@@ -25,8 +25,9 @@ export interface RunRecord {
   /**
    * True while the run waits for a run slot: it was triggered when its pipeline already had
    * `schedule.maxActiveRuns` runs active. A held run has no phase queued and is not counted as
-   * active; a scheduler tick admits it (oldest first, before new scheduled intervals) once a
-   * slot is free. Absent otherwise.
+   * active. It is admitted once a slot is free, oldest first and before new scheduled intervals:
+   * by the process whose write ended a run of the pipeline, or else by a scheduler tick. Absent
+   * otherwise.
    */
   held?: boolean;
   /** Optimistic-concurrency counter, bumped by every write. */

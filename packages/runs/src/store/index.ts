@@ -1,4 +1,4 @@
 export { RunStore, SCHEDULE_LAST_END_FIELD, isActiveRun, statsField, type RunStoreOptions, type ListOptions } from './run-store.js';
 export { runKeys, type RunKeys } from './run-keys.js';
-export { LuaScript } from './lua-script.js';
+export { LuaScript, type LuaScriptOptions } from './lua-script.js';
 export { LeaseLock, type LeaseOptions } from './lease-lock.js';

@@ -2,6 +2,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
+export interface LuaScriptOptions {
+  /** URL of the folder holding `<name>.lua`, ending in `/`. @defaultValue the run store's `lua/` */
+  folder?: URL;
+  /**
+   * Scripts of the same folder whose local functions this one calls: their source goes before
+   * its own, so that one function serves several scripts. @defaultValue none
+   */
+  uses?: readonly string[];
+}
+
 /**
  * A Lua script read from its `.lua` file in a `lua/` folder (by default the one next to this
  * module: src in tests, dist after the build copies them), run with EVALSHA and sent in full
@@ -12,10 +22,10 @@ export class LuaScript {
   private readonly source: string;
   private readonly sha: string;
 
-  /** @param folder URL of the folder holding `<name>.lua`, ending in `/`. */
-  constructor(name: string, folder: URL = new URL('./lua/', import.meta.url)) {
+  constructor(name: string, options: LuaScriptOptions = {}) {
+    const { folder = new URL('./lua/', import.meta.url), uses = [] } = options;
     this.name = name;
-    this.source = readFileSync(new URL(`${name}.lua`, folder), 'utf8');
+    this.source = [...uses, name].map((file) => readFileSync(new URL(`${file}.lua`, folder), 'utf8')).join('\n');
     this.sha = createHash('sha1').update(this.source).digest('hex');
   }
 

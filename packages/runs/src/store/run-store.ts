@@ -26,6 +26,12 @@ export interface RunStoreOptions {
   eventsMaxLen?: number;
   /** Clock of the events' `at`. @defaultValue () => new Date() */
   now?: () => Date;
+  /**
+   * Called after a write that ended a run (took it out of its pipeline's active set) while the
+   * pipeline had held runs waiting: a run slot is free for them. Called in the write's turn, so
+   * it must not throw; what it starts is its own to await. @defaultValue none
+   */
+  onSlotFreed?: (record: RunRecord) => void;
 }
 
 export interface ListOptions {
@@ -101,7 +107,9 @@ export class RunStore {
   private readonly updateLockWaitMs: number;
   private readonly eventsMaxLen: number;
   private readonly now: () => Date;
-  private readonly createScript = new LuaScript('create-runs');
+  private readonly onSlotFreed: ((record: RunRecord) => void) | undefined;
+  private readonly createScript = new LuaScript('create-runs', { uses: ['held-index'] });
+  private readonly holdScript = new LuaScript('hold-run', { uses: ['held-index'] });
   private readonly casScript = new LuaScript('cas-run');
   private readonly deleteScript = new LuaScript('delete-run');
   /** JSON of runs this store wrote last, oldest first, at most RECENT_RUNS. */
@@ -115,6 +123,7 @@ export class RunStore {
     this.updateLockWaitMs = options.updateLockWaitMs ?? 60_000;
     this.eventsMaxLen = options.eventsMaxLen ?? 100_000;
     this.now = options.now ?? (() => new Date());
+    this.onSlotFreed = options.onSlotFreed;
   }
 
   /** Stores a new run; false (and nothing written) when a run with its id exists already. */
@@ -219,7 +228,10 @@ export class RunStore {
     return changed === current ? current : this.write(current, changed);
   }
 
-  /** Compare-and-set on `current.version`: the written record, or undefined when someone wrote first. */
+  /**
+   * Compare-and-set on `current.version`: the written record, or undefined when someone wrote
+   * first. A write that ended a run while held runs wait is told to `onSlotFreed`.
+   */
   private async write(current: RunRecord, changed: RunRecord): Promise<RunRecord | undefined> {
     const { keys } = this;
     const next = atVersion(changed, current.version + 1);
@@ -228,7 +240,7 @@ export class RunStore {
     const stateChanged = current.state !== next.state;
     const written = await this.casScript.run(
       this.redis,
-      [keys.run(current.runId), keys.active(current.pipelineId), keys.events, keys.stats],
+      [keys.run(current.runId), keys.active(current.pipelineId), keys.events, keys.stats, keys.held(current.pipelineId)],
       [
         current.version,
         json,
@@ -244,11 +256,12 @@ export class RunStore {
       this.recent.delete(current.runId);
       throw new RunNotFoundError(current.runId);
     }
-    if (written !== 1) {
+    if (written !== 1 && written !== 2) {
       this.recent.delete(current.runId);
       return undefined;
     }
     this.remember(current.runId, json);
+    if (written === 2) this.onSlotFreed?.(next);
     return next;
   }
 
@@ -293,9 +306,9 @@ export class RunStore {
     return this.redis.zrange(this.keys.held(pipelineId), 0, limit === undefined ? -1 : limit - 1);
   }
 
-  /** Puts a run on the pipeline's held index, behind the runs held before `at`. */
+  /** Puts a run on the pipeline's held index, behind every run held before it (`at`: when it started waiting); one held already keeps its place. */
   async hold(pipelineId: string, runId: string, at: Date): Promise<void> {
-    await this.redis.zadd(this.keys.held(pipelineId), at.getTime(), runId);
+    await this.holdScript.run(this.redis, [this.keys.held(pipelineId)], [runId, at.getTime()]);
   }
 
   /**

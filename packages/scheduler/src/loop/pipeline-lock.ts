@@ -2,8 +2,8 @@ import { LuaScript } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
 
 const LUA = new URL('./lua/', import.meta.url);
-const ACQUIRE = new LuaScript('acquire-tick-locks', LUA);
-const RELEASE = new LuaScript('release-tick-locks', LUA);
+const ACQUIRE = new LuaScript('acquire-tick-locks', { folder: LUA });
+const RELEASE = new LuaScript('release-tick-locks', { folder: LUA });
 
 /** The keys one pipeline's scheduler lock takes, reads and writes. */
 export interface TickLockKeys {

@@ -189,6 +189,20 @@ describe('scheduler against Redis', () => {
     };
   }
 
+  /**
+   * Cancels the run as a process whose own admission of the held runs fails (the admission lock
+   * stays taken past its wait, as behind a stalled replica): the slot is left for a tick to give.
+   */
+  async function endLeavingHeld(runId: string): Promise<void> {
+    const { pipelineId } = await store.require(runId);
+    const lock = store.keys.admissionLock(pipelineId);
+    await connections[0]!.set(lock, 'a-stalled-replica', 'PX', 60_000);
+    const other = new Orchestrator({ redis: connect(), keyPrefix, logger, admissionWaitMs: 20 });
+    await other.cancelRun(runId);
+    await other.close();
+    await connections[0]!.del(lock);
+  }
+
   it('gives free run slots to held manual runs first, in the order they were triggered, then to due intervals', async () => {
     const first = new Date('2026-01-01T00:00:00Z');
     const pipeline = await define('mixed', { cron: '0 * * * *', catchup: true, start: first.toISOString(), maxActiveRuns: 1 });
@@ -206,7 +220,7 @@ describe('scheduler against Redis', () => {
 
     const steps: Array<{ created: string[]; admitted: string[] }> = [];
     for (const active of [hours[0]!, m1, m2, hours[1]!]) {
-      await orchestrator.cancelRun(active);
+      await endLeavingHeld(active);
       const { created, admitted } = await scheduler.tick();
       steps.push({ created, admitted });
       expect(await store.activeCount('mixed')).toBe(1);
@@ -233,7 +247,7 @@ describe('scheduler against Redis', () => {
     expect([running.held, held.held?.active]).toEqual([undefined, 1]);
     const scheduler = await manualScheduler('held-paused', new Date(first.getTime() + 3 * HOUR));
     expect(await scheduler.tick()).toEqual({ statuses: ['paused'], created: [], admitted: [] });
-    await orchestrator.cancelRun(running.record.runId);
+    await endLeavingHeld(running.record.runId);
     expect(await scheduler.tick()).toEqual({ statuses: ['paused'], created: [], admitted: [held.record.runId] });
     expect(await scheduler.tick()).toEqual({ statuses: ['paused'], created: [], admitted: [] });
     expect(await runIds('held-paused')).toHaveLength(2);

@@ -53,7 +53,7 @@ export interface PipelineSnapshot {
   held: number;
 }
 
-const SNAPSHOT = new LuaScript('snapshot-pipelines', new URL('./lua/', import.meta.url));
+const SNAPSHOT = new LuaScript('snapshot-pipelines', { folder: new URL('./lua/', import.meta.url) });
 
 /** Pipelines read per snapshot script call. */
 const SNAPSHOT_CHUNK = 1_000;

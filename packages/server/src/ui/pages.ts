@@ -119,7 +119,7 @@ function interval(run: RunView): string {
 }
 
 /** Why a held run's badge says `held` (`queued` in the API, with `held: true`). */
-const HELD_TITLE = "queued, waiting for a run slot: the pipeline has schedule.maxActiveRuns runs active; a scheduler starts it once one frees";
+const HELD_TITLE = "queued, waiting for a run slot: the pipeline has schedule.maxActiveRuns runs active; it starts as soon as one frees";
 
 export function runPage(page: PageContext, run: RunView, links: { region: string; compute: string }): Html {
   const params = Object.entries(run.params);

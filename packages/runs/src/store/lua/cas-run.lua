@@ -8,6 +8,7 @@
   KEYS[2]  active:<pipelineId>    SET of the pipeline's admitted non-terminal run ids
   KEYS[3]  events                 STREAM of run events (field `e`: the event as JSON)
   KEYS[4]  stats                  HASH of run counts by `<pipelineId>:<state>`
+  KEYS[5]  held:<pipelineId>      ZSET of the pipeline's held run ids
   ARGV[1]  the version the caller read
   ARGV[2]  the new record as JSON (its version is ARGV[1] + 1)
   ARGV[3]  runId
@@ -17,7 +18,9 @@
   ARGV[7]  stats field of the state after, or ""
   ARGV[8…] events as JSON
 
-  Returns 1 when written, 0 on a version conflict (re-read and retry), -1 when the run is gone.
+  Returns 1 when written, 0 on a version conflict (re-read and retry), -1 when the run is gone,
+  and 2 when written, the run left the active set (it ended), and the pipeline has held runs
+  waiting for the run slot it freed.
 ]]
 local current = redis.call('GET', KEYS[1])
 if not current then
@@ -31,10 +34,11 @@ if version ~= tonumber(ARGV[1]) then
   return 0
 end
 redis.call('SET', KEYS[1], ARGV[2])
+local freed = 0
 if ARGV[4] == '1' then
   redis.call('SADD', KEYS[2], ARGV[3])
 else
-  redis.call('SREM', KEYS[2], ARGV[3])
+  freed = redis.call('SREM', KEYS[2], ARGV[3])
 end
 if ARGV[6] ~= '' then
   redis.call('HINCRBY', KEYS[4], ARGV[6], -1)
@@ -42,5 +46,8 @@ if ARGV[6] ~= '' then
 end
 for i = 8, #ARGV do
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'e', ARGV[i])
+end
+if freed == 1 and redis.call('ZCARD', KEYS[5]) > 0 then
+  return 2
 end
 return 1

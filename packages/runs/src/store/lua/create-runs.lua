@@ -9,14 +9,14 @@
   KEYS[4i-1]  run:<runId>            the record of run i (JSON string)
   KEYS[4i]    runs:<pipelineId>      ZSET of run i's pipeline's run ids
   KEYS[4i+1]  active:<pipelineId>    SET of run i's pipeline's admitted non-terminal run ids
-  KEYS[4i+2]  held:<pipelineId>      ZSET of run i's pipeline's held run ids, by creation time
+  KEYS[4i+2]  held:<pipelineId>      ZSET of run i's pipeline's held run ids, in the order they were held
   ARGV[1]     approximate length the event stream is trimmed to
   then, per run in the order of its keys:
               the record as JSON
               score in runs:<pipelineId> (interval start ms, or created ms for a full refresh)
               runId
               "1" when the run is active, "h" when it is held, "0" when it is terminal
-              created ms (the score in held:<pipelineId>)
+              created ms: when a held run started waiting (see `hold_run`, held-index.lua)
               stats field of the run's state
               n, the number of events that follow
               n events as JSON
@@ -32,7 +32,7 @@ for k = 3, #KEYS, 4 do
     if ARGV[a + 3] == '1' then
       redis.call('SADD', KEYS[k + 2], ARGV[a + 2])
     elseif ARGV[a + 3] == 'h' then
-      redis.call('ZADD', KEYS[k + 3], ARGV[a + 4], ARGV[a + 2])
+      hold_run(KEYS[k + 3], ARGV[a + 2], ARGV[a + 4])
     end
     redis.call('HINCRBY', KEYS[2], ARGV[a + 5], 1)
     for i = a + 7, a + 6 + events do
