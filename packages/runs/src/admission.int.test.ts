@@ -106,15 +106,51 @@ describe('manual runs within maxActiveRuns', () => {
     expect(await orchestrator.store.heldRunIds('orders')).toEqual([second]);
     await ctx.redis.del(lock);
 
-    // A slot is free, but a run is held before the new one: it goes first.
-    const third = await trigger(pipeline);
-    expect(third.held).toEqual({ active: 0, maxActiveRuns: 1, ahead: 1 });
     // An entry whose run is gone (pruned) is dropped on the way and takes no slot.
     await ctx.redis.zadd(orchestrator.store.keys.held('orders'), 0, 'orders.manual.20250101t000000z.000000');
     expect(await orchestrator.admitWaiting('orders')).toEqual([second]);
-    expect(await orchestrator.store.heldRunIds('orders')).toEqual([third.record.runId]);
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([]);
     expect(await orchestrator.admitWaiting('orders')).toEqual([]);
     await worker.close();
+  });
+
+  it('gives a slot left free to the run held first when the next run is held', async () => {
+    // The run holding the slot is gone from the active set without admitting anyone (a process
+    // that stopped before its admission): the next run held behind the waiting one lets it in.
+    const pipeline = scheduled(1);
+    const first = (await trigger(pipeline)).record.runId;
+    const second = (await trigger(pipeline)).record.runId;
+    await ctx.redis.srem(orchestrator.store.keys.active('orders'), first);
+    const third = await trigger(pipeline);
+    expect(third.held).toEqual({ active: 0, maxActiveRuns: 1, ahead: 1 });
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([third.record.runId]);
+    expect(await firstJobs(second)).toHaveLength(2);
+  });
+
+  it('starts a run held just as the run holding the last slot ended, which found nothing held to admit', async () => {
+    let race: (() => void) | undefined;
+    // The clock is read as the held run is built, after the trigger counted the active runs:
+    // the race is run there, on the same connection, so it reaches Redis before the hold.
+    const racing = new Orchestrator({
+      redis: ctx.redis,
+      keyPrefix: ctx.keyPrefix,
+      logger: createLogger({ level: 'silent' }),
+      now: () => {
+        race?.();
+        race = undefined;
+        return new Date();
+      },
+    });
+    const pipeline = scheduled(1);
+    const first = (await racing.triggerRun({ pipeline, trigger: 'manual', interval: null })).record.runId;
+    race = () => void ctx.redis.srem(racing.store.keys.active('orders'), first);
+    const second = await racing.triggerRun({ pipeline, trigger: 'manual', interval: null });
+    expect(race).toBeUndefined();
+    expect(second.held).toBeUndefined();
+    expect(second.record.held).toBeUndefined();
+    expect(await firstJobs(second.record.runId)).toHaveLength(2);
+    expect(await orchestrator.store.heldRunIds('orders')).toEqual([]);
+    await racing.close();
   });
 
   it('keeps runs held in the same millisecond in the order they were held', async () => {

@@ -177,12 +177,19 @@ export class Orchestrator {
   /**
    * Under the pipeline's admission lock, counts its active and held runs and starts the run when
    * a slot is free and nothing is held before it, else holds it.
+   *
+   * Once held, the free slots are given out again (`admitFree`). A run that ended after the count
+   * and before this run was on the held index found nothing held, so it started no admission
+   * (see `onSlotFreed`): without this, its slot would stay free, and this run held, until a
+   * scheduler tick or the end of another run. A run that ends later finds this one held.
    */
   private async withinLimit(pipelineId: string, maxActiveRuns: number, run: { start: () => Promise<RunRecord>; hold: () => Promise<RunRecord> }): Promise<TriggeredRun> {
     return this.admissionLock(pipelineId).with(async () => {
       const [active, ahead] = await Promise.all([this.store.activeCount(pipelineId), this.store.heldCount(pipelineId)]);
       if (active < maxActiveRuns && ahead === 0) return { record: await run.start() };
-      return { record: await run.hold(), held: { active, maxActiveRuns, ahead } };
+      const record = await run.hold();
+      if ((await this.admitFree(pipelineId)).includes(record.runId)) return { record: await this.store.require(record.runId) };
+      return { record, held: { active, maxActiveRuns, ahead } };
     });
   }
 
@@ -266,19 +273,22 @@ export class Orchestrator {
    * next scheduler tick, admits them then.
    */
   async admitWaiting(pipelineId: string): Promise<string[]> {
-    return this.admissionLock(pipelineId).with(async () => {
-      const admitted: string[] = [];
-      for (;;) {
-        const [first] = await this.store.heldRunIds(pipelineId, 1);
-        if (first === undefined) return admitted;
-        const [active, held] = await Promise.all([this.store.activeCount(pipelineId), this.store.get(first)]);
-        const limit = held?.pipeline.schedule?.maxActiveRuns;
-        // A held run gone (pruned) is dropped from the index by admitHeld, and takes no slot.
-        const free = !held ? 1 : limit === undefined ? Number.POSITIVE_INFINITY : limit - active;
-        if (free <= 0) return admitted;
-        admitted.push(...(await this.admitHeld(pipelineId, await this.store.heldRunIds(pipelineId, Number.isFinite(free) ? free : undefined))));
-      }
-    });
+    return this.admissionLock(pipelineId).with(() => this.admitFree(pipelineId));
+  }
+
+  /** `admitWaiting`'s work, for a caller holding the admission lock. */
+  private async admitFree(pipelineId: string): Promise<string[]> {
+    const admitted: string[] = [];
+    for (;;) {
+      const [first] = await this.store.heldRunIds(pipelineId, 1);
+      if (first === undefined) return admitted;
+      const [active, held] = await Promise.all([this.store.activeCount(pipelineId), this.store.get(first)]);
+      const limit = held?.pipeline.schedule?.maxActiveRuns;
+      // A held run gone (pruned) is dropped from the index by admitHeld, and takes no slot.
+      const free = !held ? 1 : limit === undefined ? Number.POSITIVE_INFINITY : limit - active;
+      if (free <= 0) return admitted;
+      admitted.push(...(await this.admitHeld(pipelineId, await this.store.heldRunIds(pipelineId, Number.isFinite(free) ? free : undefined))));
+    }
   }
 
   /**
