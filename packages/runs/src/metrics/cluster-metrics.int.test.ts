@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { PipelineSchema } from '@pipeline/core';
 import { parsePrometheusText } from '@pipeline/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -86,6 +87,19 @@ describe('cluster metrics', () => {
     expect(metrics.value('pipeline_cluster_read_timestamp_seconds') * 1000).toBeGreaterThanOrEqual(now - 1000);
   });
 
+  it('reports the runs held for a run slot by pipeline, 0 for a pipeline with runs and none held', async () => {
+    const { orchestrator } = ctx;
+    const { id, loads } = testPipeline('orders');
+    const limited = PipelineSchema.parse({ id, schedule: { cron: '0 * * * *', maxActiveRuns: 1 }, loads });
+    for (let i = 0; i < 3; i++) await orchestrator.triggerRun({ pipeline: limited, trigger: 'manual', interval: null });
+    await orchestrator.createRun({ pipeline: testPipeline('users'), trigger: 'manual', interval: null });
+    registerClusterMetrics(registry, source);
+    const metrics = await scrape(registry);
+    expect(metrics.types).toMatchObject({ pipeline_runs_held: 'gauge' });
+    expect(Object.fromEntries(metrics.find('pipeline_runs_held').map((s) => [s.labels.pipeline, s.value]))).toEqual({ orders: 2, users: 0 });
+    expect(metrics.value('pipeline_runs', { pipeline: 'orders', state: 'queued' })).toBe(3);
+  });
+
   it('counts a delayed job whose time has come as waiting, since nothing promotes it without a worker', async () => {
     const sql = ctx.orchestrator.queue('sql');
     registerClusterMetrics(registry, source);
@@ -128,13 +142,16 @@ describe('cluster metrics', () => {
       await heartbeat('w-1', ['sql'], 'running');
       let redis: Redis = ctx.redis;
       const queues = new Map(QUEUE_KINDS.map((kind) => [kind, ctx.orchestrator.queue(kind)]));
+      const { store } = ctx.orchestrator;
+      /** The store's read while Redis answers; one that never settles once it is silent. */
+      const whileUp = <T>(read: () => Promise<T>) => (redis === ctx.redis ? read() : new Promise<T>(() => undefined));
       const switching: ClusterMetricsOptions = {
         timeoutMs: 300,
         keyPrefix: ctx.keyPrefix,
         get redis() {
           return redis;
         },
-        store: { countsByState: () => (redis === ctx.redis ? ctx.orchestrator.store.countsByState() : new Promise(() => undefined)) },
+        store: { countsByState: () => whileUp(() => store.countsByState()), heldCounts: (ids) => whileUp(() => store.heldCounts(ids)) },
         queue: (kind) => queues.get(kind)!,
       };
       registerClusterMetrics(registry, switching);

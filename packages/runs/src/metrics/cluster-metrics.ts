@@ -22,8 +22,9 @@ export interface ClusterMetricsOptions extends ClusterSource {
 const RUN_STATES = Object.keys({ queued: 0, running: 0, success: 0, failed: 0, cancelled: 0 } satisfies Record<RunState, 0>) as RunState[];
 
 /**
- * Registers the cluster gauges, read from Redis when scraped: runs by pipeline and state, queue
- * jobs by state, the oldest waiting job's age and live workers per queue. They describe the
+ * Registers the cluster gauges, read from Redis when scraped: runs by pipeline and state, held
+ * runs by pipeline, queue jobs by state, the oldest waiting job's age and live workers per
+ * queue. They describe the
  * deployment, not the process, so every replica reports the same figures: aggregate with max.
  * A scrape shares one read among the gauges and waits at most `timeoutMs`; when Redis does not
  * answer in time the gauges keep their last values, `pipeline_cluster_read_failures_total` counts
@@ -76,6 +77,15 @@ export function registerClusterMetrics(registry: Registry, options: ClusterMetri
         for (const state of RUN_STATES) gauge.set({ pipeline, state }, 0);
       }
       for (const { pipelineId, state, count } of snapshot.runs) gauge.set({ pipeline: pipelineId, state }, count);
+    }),
+  });
+  new Gauge({
+    name: 'pipeline_runs_held',
+    help: 'Runs waiting for a run slot (queued, held by schedule.maxActiveRuns), by pipeline',
+    labelNames: ['pipeline'] as const,
+    registers,
+    collect: from<'pipeline'>((gauge, snapshot) => {
+      for (const { pipelineId, count } of snapshot.held) gauge.set({ pipeline: pipelineId }, count);
     }),
   });
   new Gauge({

@@ -10,7 +10,7 @@ import { readQueueFigures, type QueueFigures } from './queue-figures.js';
 export interface ClusterSource {
   redis: Redis;
   keyPrefix: string;
-  store: Pick<RunStore, 'countsByState'>;
+  store: Pick<RunStore, 'countsByState' | 'heldCounts'>;
   queue(kind: QueueKind): Queue;
 }
 
@@ -19,14 +19,16 @@ export interface ClusterSnapshot {
   /** When it was read (ms since the epoch). */
   readAt: number;
   runs: Array<{ pipelineId: string; state: RunState; count: number }>;
+  /** Runs held for a run slot, per pipeline that has runs (0 included). */
+  held: Array<{ pipelineId: string; count: number }>;
   queues: Record<QueueKind, QueueFigures>;
   /** Live workers taking jobs from each queue (a worker shutting down takes none). */
   workers: Record<QueueKind, number>;
 }
 
 export async function readClusterSnapshot(source: ClusterSource, now: number = Date.now()): Promise<ClusterSnapshot> {
-  const [runs, figures, live] = await Promise.all([
-    source.store.countsByState(),
+  const [[runs, held], figures, live] = await Promise.all([
+    runsAndHeld(source.store),
     Promise.all(QUEUE_KINDS.map((kind) => readQueueFigures(source.queue(kind), source.redis, now))),
     listWorkers(source.redis, source.keyPrefix),
   ]);
@@ -34,5 +36,13 @@ export async function readClusterSnapshot(source: ClusterSource, now: number = D
   const workers = Object.fromEntries(
     QUEUE_KINDS.map((kind) => [kind, live.filter((w) => w.status === 'running' && w.queues.includes(kind)).length]),
   ) as Record<QueueKind, number>;
-  return { readAt: now, runs, queues, workers };
+  return { readAt: now, runs, held, queues, workers };
+}
+
+/** Runs by pipeline and state, then the held runs of every pipeline that has runs (a held run is a stored, queued one). */
+async function runsAndHeld(store: ClusterSource['store']): Promise<[ClusterSnapshot['runs'], ClusterSnapshot['held']]> {
+  const runs = await store.countsByState();
+  const pipelineIds = [...new Set(runs.map((r) => r.pipelineId))];
+  const counts = await store.heldCounts(pipelineIds);
+  return [runs, pipelineIds.map((pipelineId, i) => ({ pipelineId, count: counts[i]! }))];
 }

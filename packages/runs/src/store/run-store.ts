@@ -332,6 +332,17 @@ export class RunStore {
     });
   }
 
+  /** How many runs each of these pipelines has held (see `RunRecord.held`), in one round trip; the order given. */
+  async heldCounts(pipelineIds: readonly string[]): Promise<number[]> {
+    if (pipelineIds.length === 0) return [];
+    const batch = this.redis.pipeline();
+    for (const id of pipelineIds) batch.zcard(this.keys.held(id));
+    return ((await batch.exec()) ?? []).map(([err, count]) => {
+      if (err) throw err;
+      return Number(count);
+    });
+  }
+
   async pause(pipelineId: string): Promise<void> {
     await this.redis.sadd(this.keys.paused, pipelineId);
   }
