@@ -93,11 +93,12 @@ describe.runIf(runBrowser)('dashboard in a browser', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain(HOSTILE);
     expect(await row.textContent()).toContain('0 3 * * * (Europe/Berlin)');
+    expect(await row.locator('td.active-runs').textContent()).toBe('0 of 3');
     await row.locator('button.pause-toggle').click();
-    await expect.poll(() => row.locator('td').nth(4).textContent()).toBe('paused');
+    await expect.poll(() => row.locator('td').nth(5).textContent()).toBe('paused');
     await page.screenshot({ path: path.join(SHOTS, '02-pipelines-paused.png') });
     await row.locator('button.pause-toggle', { hasText: 'Resume' }).click();
-    await expect.poll(() => row.locator('td').nth(4).textContent()).toBe('no');
+    await expect.poll(() => row.locator('td').nth(5).textContent()).toBe('no');
 
     await row.locator('a', { hasText: 'shop' }).click();
     await page.waitForURL(`${server.url}/pipelines/shop`);

@@ -84,6 +84,8 @@ describe('dashboard pages and live events', () => {
     expect(page.body).toMatch(/<span id="run-state" class="badge state-queued" title="queued, waiting for a run slot[^"]*">held<\/span>/);
     const running = await f.app.inject({ method: 'GET', url: `/runs/${first.runId}`, headers: bearer() });
     expect(running.body).toContain('<span id="run-state" class="badge state-queued">queued</span>');
+    const summary = await f.app.inject({ method: 'GET', url: '/api/v1/pipelines/solo', headers: bearer() });
+    expect(summary.json()).toMatchObject({ activeRuns: 1, heldRuns: 1, schedule: { maxActiveRuns: 1 } });
   });
 
   it('answers unknown pipelines and runs with a 404 page', async () => {

@@ -29,6 +29,8 @@ describe('runs and pipelines over HTTP', () => {
         paused: false,
         nextRunAt: '2026-02-02T02:00:00.000Z',
         lastRun: null,
+        activeRuns: 0,
+        heldRuns: 0,
         loads: ['a', 'b'],
       },
     ]);

@@ -1,4 +1,4 @@
-// The pipelines list: schedule, next run, last run, paused; pause/resume and trigger.
+// The pipelines list: schedule, next run, last run, runs active and held, paused; pause/resume and trigger.
 import { act, api, badge, debounce, el, fmtTime, followEvents, toast } from './common.js';
 
 const tbody = document.querySelector('#pipelines tbody');
@@ -25,6 +25,7 @@ function row(p) {
     el('td', {}, p.schedule ? `${p.schedule.cron} (${p.schedule.timezone})` : 'manual only'),
     el('td', {}, fmtTime(p.nextRunAt)),
     last,
+    el('td', { class: 'active-runs' }, `${p.activeRuns}${p.schedule ? ` of ${p.schedule.maxActiveRuns}` : ''}`, p.heldRuns ? el('span', { class: 'muted small' }, ` · ${p.heldRuns} held`) : ''),
     el('td', {}, p.paused ? badge('paused') : 'no'),
     el('td', { class: 'row-actions' }, pause, trigger),
   );
@@ -33,7 +34,7 @@ function row(p) {
 async function load() {
   try {
     const pipelines = await api('GET', '/pipelines');
-    tbody.replaceChildren(...(pipelines.length ? pipelines.map(row) : [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No pipelines in the pipelines directory.'))]));
+    tbody.replaceChildren(...(pipelines.length ? pipelines.map(row) : [el('tr', {}, el('td', { colspan: 7, class: 'muted' }, 'No pipelines in the pipelines directory.'))]));
   } catch (err) {
     toast(err.message, true);
   }

@@ -11,6 +11,8 @@ export const pipelineSummarySchema = z.object({
   lastRun: z
     .object({ runId: z.string(), state: z.string(), intervalStart: z.string().nullable(), intervalEnd: z.string().nullable(), endedAt: z.string().nullable() })
     .nullable(),
+  activeRuns: z.number().int().describe('Runs queued or running that count against schedule.maxActiveRuns'),
+  heldRuns: z.number().int().describe('Manual runs and retries waiting for a run slot (queued, `held: true`); each starts as soon as one frees'),
   loads: z.array(z.string()),
 });
 
@@ -30,9 +32,14 @@ function lastRunOf(run: RunRecord | undefined): PipelineSummary['lastRun'] {
   return { runId: run.runId, state: run.state, intervalStart: run.intervalStart, intervalEnd: run.intervalEnd, endedAt: run.endedAt ?? null };
 }
 
-/** A pipeline as the API lists it: its definition's schedule, whether it is paused, its next fire and its latest run. */
+/** A pipeline as the API lists it: its definition's schedule, whether it is paused, its next fire, its latest run and how many runs are active and held. */
 export async function summarize(pipeline: PipelineDefinition, store: RunStore, now: Date): Promise<PipelineSummary> {
-  const [paused, [latest]] = await Promise.all([store.isPaused(pipeline.id), store.list(pipeline.id, { limit: 1 })]);
+  const [paused, [latest], activeRuns, heldRuns] = await Promise.all([
+    store.isPaused(pipeline.id),
+    store.list(pipeline.id, { limit: 1 }),
+    store.activeCount(pipeline.id),
+    store.heldCount(pipeline.id),
+  ]);
   const s = pipeline.schedule;
   return {
     id: pipeline.id,
@@ -41,6 +48,8 @@ export async function summarize(pipeline: PipelineDefinition, store: RunStore, n
     paused,
     nextRunAt: nextRunAt(pipeline, paused, now),
     lastRun: lastRunOf(latest),
+    activeRuns,
+    heldRuns,
     loads: pipeline.loads.map((l) => l.id),
   };
 }

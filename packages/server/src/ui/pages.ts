@@ -72,8 +72,8 @@ export function pipelinesPage(page: PageContext): Html {
     'pipelines.js',
     html`<h1>Pipelines</h1>
 <table class="list" id="pipelines">
-  <thead><tr><th>Pipeline</th><th>Schedule</th><th>Next run</th><th>Last run</th><th>Paused</th><th></th></tr></thead>
-  <tbody><tr><td colspan="6" class="muted">Loading…</td></tr></tbody>
+  <thead><tr><th>Pipeline</th><th>Schedule</th><th>Next run</th><th>Last run</th><th title="Runs queued or running, of schedule.maxActiveRuns; held runs wait for a slot">Active runs</th><th>Paused</th><th></th></tr></thead>
+  <tbody><tr><td colspan="7" class="muted">Loading…</td></tr></tbody>
 </table>`,
   );
 }
