@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AdmissionBusyError } from './errors/admission-busy-error.js';
 import { PhaseTransitionError } from './errors/phase-transition-error.js';
 import { Orchestrator } from './orchestrator.js';
+import { SCHEDULE_MAX_ACTIVE_FIELD } from './store/run-store.js';
 import { createRedisTestContext, type RedisTestContext } from './testing/redis-test-context.js';
 import { testPipeline } from './testing/test-pipeline.js';
 
@@ -91,6 +92,23 @@ describe('manual runs within maxActiveRuns', () => {
     expect(await firstJobs(d)).toHaveLength(2);
     expect((await orchestrator.store.activeRunIds('orders')).sort()).toEqual([c, d].sort());
     await worker.close();
+  });
+
+  it("admits within the limit in force, as the scheduler last read the definition, over the one a run was held under", async () => {
+    const inForce = (limit: number) => ctx.redis.hset(orchestrator.store.keys.sched('orders'), SCHEDULE_MAX_ACTIVE_FIELD, String(limit));
+    // Held under 1; the definition now allows 3: a run's end lets both held runs in.
+    const one = scheduled(1);
+    const first = (await trigger(one)).record.runId;
+    const held = [(await trigger(one)).record.runId, (await trigger(one)).record.runId];
+    await inForce(3);
+    expect(await heldAfterCancel(first)).toEqual([]);
+    expect((await orchestrator.store.activeRunIds('orders')).sort()).toEqual([...held].sort());
+    // Held under 3; the definition now allows 1: a run's end, two still active, lets none in.
+    const three = scheduled(3);
+    const third = (await trigger(three)).record.runId;
+    const waiting = (await trigger(three)).record.runId;
+    await inForce(1);
+    expect(await heldAfterCancel(third)).toEqual([waiting]);
   });
 
   it('leaves held runs to the next admission when a run ends while the admission lock stays taken, and holds new runs behind them', async () => {

@@ -267,8 +267,10 @@ export class Orchestrator {
   /**
    * Gives the pipeline's free run slots to its held runs, in the order they were held, under its
    * admission lock: what a run's end starts at once (see `onSlotFreed`), where a scheduler tick
-   * would do it at its next turn. The limit is the one the first held run was held under (its
-   * definition's `schedule.maxActiveRuns`; none, all are admitted). Returns the runs admitted.
+   * would do it at its next turn. The limit is the pipeline's `schedule.maxActiveRuns` as the
+   * scheduler last read it from the definition file (`RunStore.maxActiveRunsInForce`), or, where
+   * no scheduler recorded one, the limit the first held run was held under (none: all are
+   * admitted). Returns the runs admitted.
    * Throws AdmissionBusyError when the lock stays taken `admissionWaitMs`; the holder, or the
    * next scheduler tick, admits them then.
    */
@@ -282,10 +284,11 @@ export class Orchestrator {
     for (;;) {
       const [first] = await this.store.heldRunIds(pipelineId, 1);
       if (first === undefined) return admitted;
-      const [active, held] = await Promise.all([this.store.activeCount(pipelineId), this.store.get(first)]);
-      const limit = held?.pipeline.schedule?.maxActiveRuns;
+      const [active, held, inForce] = await Promise.all([this.store.activeCount(pipelineId), this.store.get(first), this.store.maxActiveRunsInForce(pipelineId)]);
+      // The limit as the scheduler last read the definition, else the one the run was held under; null: none.
+      const limit = inForce !== undefined ? inForce : (held?.pipeline.schedule?.maxActiveRuns ?? null);
       // A held run gone (pruned) is dropped from the index by admitHeld, and takes no slot.
-      const free = !held ? 1 : limit === undefined ? Number.POSITIVE_INFINITY : limit - active;
+      const free = !held ? 1 : limit === null ? Number.POSITIVE_INFINITY : limit - active;
       if (free <= 0) return admitted;
       admitted.push(...(await this.admitHeld(pipelineId, await this.store.heldRunIds(pipelineId, Number.isFinite(free) ? free : undefined))));
     }

@@ -44,6 +44,12 @@ export interface ListOptions {
 /** The field of a pipeline's `sched:<pipelineId>` hash holding the end of its last scheduled interval. */
 export const SCHEDULE_LAST_END_FIELD = 'lastIntervalEnd';
 
+/**
+ * The field of a pipeline's `sched:<pipelineId>` hash holding the `schedule.maxActiveRuns` of its
+ * definition as the scheduler last read it ('' for a pipeline without a schedule).
+ */
+export const SCHEDULE_MAX_ACTIVE_FIELD = 'maxActiveRuns';
+
 /** Runs created per script call by `createMany`. */
 const CREATE_CHUNK = 128;
 
@@ -362,6 +368,17 @@ export class RunStore {
   /** End (ISO) of the last interval the scheduler created a run for; null before the first. */
   async lastScheduledEnd(pipelineId: string): Promise<string | null> {
     return this.redis.hget(this.keys.sched(pipelineId), SCHEDULE_LAST_END_FIELD);
+  }
+
+  /**
+   * The pipeline's `schedule.maxActiveRuns` as the scheduler last read it from the definition
+   * file (each tick records it): null when the definition has no schedule, undefined when no
+   * scheduler has recorded it.
+   */
+  async maxActiveRunsInForce(pipelineId: string): Promise<number | null | undefined> {
+    const value = await this.redis.hget(this.keys.sched(pipelineId), SCHEDULE_MAX_ACTIVE_FIELD);
+    if (value === null) return undefined;
+    return value === '' ? null : Number(value);
   }
 
   async setLastScheduledEnd(pipelineId: string, intervalEnd: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { withLogScope, type Logger, type PipelineDefinition } from '@pipeline/core';
-import { backfillKey, encodePendingBackfill, forEachLimit, LuaScript, SCHEDULE_LAST_END_FIELD, type BackfillQueue, type Orchestrator } from '@pipeline/runs';
+import { backfillKey, encodePendingBackfill, forEachLimit, LuaScript, SCHEDULE_LAST_END_FIELD, SCHEDULE_MAX_ACTIVE_FIELD, type BackfillQueue, type Orchestrator } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import { dueIntervals } from '../plan/due-intervals.js';
@@ -60,16 +60,21 @@ const SNAPSHOT_CHUNK = 1_000;
 
 /**
  * Reads, in one round trip, what tells whether a pipeline has anything to do this tick: paused
- * pipelines, how far each series got and how many backfill entries wait. Most ticks find most
+ * pipelines, how far each series got, how many backfill entries wait and how many runs are held;
+ * and records each pipeline's `schedule.maxActiveRuns` in force (see `RunStore.maxActiveRunsInForce`). Most ticks find most
  * pipelines with nothing due, and those then cost nothing more. A script call reads a thousand
  * pipelines: one command each would cost the scheduler more than the rest of an idle tick.
  */
-export async function snapshotPipelines(ctx: TickContext, pipelineIds: readonly string[]): Promise<Map<string, PipelineSnapshot>> {
+export async function snapshotPipelines(ctx: TickContext, pipelines: ReadonlyArray<Pick<PipelineDefinition, 'id' | 'schedule'>>): Promise<Map<string, PipelineSnapshot>> {
   const { keys } = ctx.orchestrator.store;
-  const calls: Array<[string[], string[]]> = [];
-  for (let from = 0; from < pipelineIds.length; from += SNAPSHOT_CHUNK) {
-    const ids = pipelineIds.slice(from, from + SNAPSHOT_CHUNK);
-    calls.push([[keys.paused, ...ids.flatMap((id) => [keys.sched(id), backfillKey(ctx.keyPrefix, id), keys.held(id)])], [SCHEDULE_LAST_END_FIELD, ...ids]]);
+  const pipelineIds = pipelines.map((p) => p.id);
+  const calls: Array<[string[], (string | number)[]]> = [];
+  for (let from = 0; from < pipelines.length; from += SNAPSHOT_CHUNK) {
+    const chunk = pipelines.slice(from, from + SNAPSHOT_CHUNK);
+    calls.push([
+      [keys.paused, ...chunk.flatMap(({ id }) => [keys.sched(id), backfillKey(ctx.keyPrefix, id), keys.held(id)])],
+      [SCHEDULE_LAST_END_FIELD, SCHEDULE_MAX_ACTIVE_FIELD, ...chunk.flatMap((p) => [p.id, String(p.schedule?.maxActiveRuns ?? '')])],
+    ]);
   }
   const replies = ((await SNAPSHOT.runMany(ctx.redis, calls)) as Array<Array<number | string>>).flat();
   const out = new Map<string, PipelineSnapshot>();
@@ -116,7 +121,7 @@ function lockKeys(ctx: TickContext, pipelineId: string): TickLockKeys {
  * others go on.
  */
 export async function tickPipelines(ctx: TickContext, pipelines: readonly PipelineDefinition[], now: Date, options: TickPipelinesOptions, out: TickOutcome): Promise<void> {
-  const snapshots = await snapshotPipelines(ctx, pipelines.map((p) => p.id));
+  const snapshots = await snapshotPipelines(ctx, pipelines);
   const due: Array<{ pipeline: PipelineDefinition; snapshot: PipelineSnapshot }> = [];
   for (const pipeline of pipelines) {
     const snapshot = snapshots.get(pipeline.id)!;
