@@ -284,14 +284,27 @@ export class Orchestrator {
     for (;;) {
       const [first] = await this.store.heldRunIds(pipelineId, 1);
       if (first === undefined) return admitted;
-      const [active, held, inForce] = await Promise.all([this.store.activeCount(pipelineId), this.store.get(first), this.store.maxActiveRunsInForce(pipelineId)]);
-      // The limit as the scheduler last read the definition, else the one the run was held under; null: none.
-      const limit = inForce !== undefined ? inForce : (held?.pipeline.schedule?.maxActiveRuns ?? null);
-      // A held run gone (pruned) is dropped from the index by admitHeld, and takes no slot.
-      const free = !held ? 1 : limit === null ? Number.POSITIVE_INFINITY : limit - active;
+      const free = await this.freeSlots(pipelineId, first);
       if (free <= 0) return admitted;
       admitted.push(...(await this.admitHeld(pipelineId, await this.store.heldRunIds(pipelineId, Number.isFinite(free) ? free : undefined))));
     }
+  }
+
+  /**
+   * The pipeline's free run slots (Infinity without a limit), within the limit in force as the
+   * scheduler last read the definition; where none is recorded, within the one the first held
+   * run was held under, read from its record only then (records grow with their loads).
+   */
+  private async freeSlots(pipelineId: string, firstHeld: string): Promise<number> {
+    const [active, inForce] = await Promise.all([this.store.activeCount(pipelineId), this.store.maxActiveRunsInForce(pipelineId)]);
+    let limit = inForce;
+    if (limit === undefined) {
+      const held = await this.store.get(firstHeld);
+      // A held run gone (pruned) is dropped from the index by admitHeld, and takes no slot.
+      if (!held) return 1;
+      limit = held.pipeline.schedule?.maxActiveRuns ?? null;
+    }
+    return limit === null ? Number.POSITIVE_INFINITY : limit - active;
   }
 
   /**
