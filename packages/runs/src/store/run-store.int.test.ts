@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { initialPhases } from '../dag/initial-phases.js';
 import { RunConflictError } from '../errors/run-conflict-error.js';
 import { RunNotFoundError } from '../errors/run-not-found-error.js';
@@ -98,6 +98,49 @@ describe('RunStore', () => {
     const last = await store.update(id, (r) => ({ ...r, params: { ...r.params, again: true } }));
     expect(last.version).toBe(8);
     expect(last.params).toEqual({ by: 'first', other: true, again: true });
+  });
+
+  it('sends the writes of one turn in one script call, each decided on its own', async () => {
+    const ids = ['orders.scheduled.a', 'orders.scheduled.b', 'orders.scheduled.c', 'orders.scheduled.d'];
+    for (const id of ids) await store.create(record(id));
+    // b's remembered version goes stale; d ends, leaving the active set.
+    await new RunStore(ctx.redis, { keyPrefix: ctx.keyPrefix }).update('orders.scheduled.b', (r) => ({ ...r, params: { other: true } }));
+    const evalsha = vi.spyOn(ctx.redis, 'evalsha');
+    const written = await Promise.all(
+      ids.map((id) => store.update(id, (r) => ({ ...r, params: { ...r.params, mine: true }, ...(id.endsWith('d') ? { state: 'success' as const } : {}) }))),
+    );
+    const calls = evalsha.mock.calls.length;
+    evalsha.mockRestore();
+    // One call for the four writes, one more for b's retry after its fresh read (a GET).
+    expect(calls).toBe(2);
+    expect(written.map((r) => r.version)).toEqual([2, 3, 2, 2]);
+    expect((await store.getMany(ids)).map((r) => r.params)).toEqual([{ mine: true }, { other: true, mine: true }, { mine: true }, { mine: true }]);
+    expect((await store.activeRunIds('orders')).sort()).toEqual(ids.slice(0, 3));
+    expect(await store.countsByState()).toEqual(
+      expect.arrayContaining([
+        { pipelineId: 'orders', state: 'queued', count: 3 },
+        { pipelineId: 'orders', state: 'success', count: 1 },
+      ]),
+    );
+  });
+
+  it('fails only the write of a broken record among the writes of one turn', async () => {
+    await store.create(record('orders.scheduled.good'));
+    await store.create(record('orders.scheduled.broken'));
+    await ctx.redis.set(store.keys.run('orders.scheduled.broken'), 'not a record');
+    const evalsha = vi.spyOn(ctx.redis, 'evalsha');
+    const [good, broken] = await Promise.allSettled([
+      store.update('orders.scheduled.good', (r) => ({ ...r, params: { ok: true } })),
+      // Remembered from its creation: the write goes out without reading the broken value first.
+      store.update('orders.scheduled.broken', (r) => ({ ...r, params: { ok: true } })),
+    ]);
+    const calls = evalsha.mock.calls.length;
+    evalsha.mockRestore();
+    // The good write landed in the one call they shared (the broken one then fails to read).
+    expect(calls).toBe(1);
+    expect(good).toMatchObject({ status: 'fulfilled', value: { version: 2, params: { ok: true } } });
+    expect(broken.status).toBe('rejected');
+    expect(await ctx.redis.get(store.keys.run('orders.scheduled.broken'))).toBe('not a record');
   });
 
   it('writes nothing when the update function returns its argument', async () => {

@@ -7,6 +7,7 @@ import { runEvents } from '../events/run-event.js';
 import { DEFAULT_KEY_PREFIX } from '../queues/queue-names.js';
 import { LeaseLock } from './lease-lock.js';
 import { LuaScript } from './lua-script.js';
+import { TurnBatch } from './turn-batch.js';
 import { runKeys, type RunKeys } from './run-keys.js';
 
 export interface RunStoreOptions {
@@ -52,6 +53,15 @@ export const SCHEDULE_MAX_ACTIVE_FIELD = 'maxActiveRuns';
 
 /** Runs created per script call by `createMany`. */
 const CREATE_CHUNK = 128;
+
+/** Compare-and-set writes per script call at most: each call holds Redis up while it runs. */
+const CAS_BATCH = 64;
+
+/** One record's compare-and-set, as `cas-runs.lua` takes it. */
+interface CasWrite {
+  keys: [run: string, active: string, held: string];
+  args: Array<string | number>;
+}
 
 /** Runs whose last written record a store keeps, to write the next change without reading first. */
 const RECENT_RUNS = 1_000;
@@ -116,7 +126,9 @@ export class RunStore {
   private readonly onSlotFreed: ((record: RunRecord) => void) | undefined;
   private readonly createScript = new LuaScript('create-runs', { uses: ['held-index'] });
   private readonly holdScript = new LuaScript('hold-run', { uses: ['held-index'] });
-  private readonly casScript = new LuaScript('cas-run');
+  private readonly casScript = new LuaScript('cas-runs');
+  /** The compare-and-set writes of one turn, sent in one script call (see `write`). */
+  private readonly casBatch = new TurnBatch<CasWrite, number | Error>((writes) => this.sendWrites(writes), CAS_BATCH);
   private readonly deleteScript = new LuaScript('delete-run');
   /** JSON of runs this store wrote last, oldest first, at most RECENT_RUNS. */
   private readonly recent = new Map<string, string>();
@@ -236,28 +248,27 @@ export class RunStore {
 
   /**
    * Compare-and-set on `current.version`: the written record, or undefined when someone wrote
-   * first. A write that ended a run while held runs wait is told to `onSlotFreed`.
+   * first. A write that ended a run while held runs wait is told to `onSlotFreed`. The writes
+   * of one turn go to Redis in one script call (`TurnBatch`), each decided on its own.
    */
   private async write(current: RunRecord, changed: RunRecord): Promise<RunRecord | undefined> {
     const { keys } = this;
     const next = atVersion(changed, current.version + 1);
     const json = JSON.stringify(next);
-    const events = runEvents(current, next, this.now()).map((e) => JSON.stringify(e));
+    const events = runEvents(current, next, this.now());
     const stateChanged = current.state !== next.state;
-    const written = await this.casScript.run(
-      this.redis,
-      [keys.run(current.runId), keys.active(current.pipelineId), keys.events, keys.stats, keys.held(current.pipelineId)],
-      [
-        current.version,
-        json,
-        current.runId,
-        isActiveRun(next) ? '1' : '0',
-        this.eventsMaxLen,
-        stateChanged ? statsField(current.pipelineId, current.state) : '',
-        stateChanged ? statsField(next.pipelineId, next.state) : '',
-        ...events,
-      ],
-    );
+    const args: Array<string | number> = [
+      current.version,
+      json,
+      current.runId,
+      isActiveRun(next) ? '1' : '0',
+      stateChanged ? statsField(current.pipelineId, current.state) : '',
+      stateChanged ? statsField(next.pipelineId, next.state) : '',
+      events.length,
+    ];
+    for (const event of events) args.push(JSON.stringify(event));
+    const written = await this.casBatch.add({ keys: [keys.run(current.runId), keys.active(current.pipelineId), keys.held(current.pipelineId)], args });
+    if (written instanceof Error) throw written;
     if (written === -1) {
       this.recent.delete(current.runId);
       throw new RunNotFoundError(current.runId);
@@ -269,6 +280,17 @@ export class RunStore {
     this.remember(current.runId, json);
     if (written === 2) this.onSlotFreed?.(next);
     return next;
+  }
+
+  /** One `cas-runs.lua` call for the writes of a turn: a reply per write (an error that write's alone). */
+  private async sendWrites(writes: readonly CasWrite[]): Promise<Array<number | Error>> {
+    const scriptKeys = [this.keys.events, this.keys.stats];
+    const args: Array<string | number> = [this.eventsMaxLen];
+    for (const write of writes) {
+      scriptKeys.push(...write.keys);
+      args.push(...write.args);
+    }
+    return (await this.casScript.run(this.redis, scriptKeys, args)) as Array<number | Error>;
   }
 
   /** Keeps the JSON this process last wrote of a run (not the object: callers may change theirs). */
