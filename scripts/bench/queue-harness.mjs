@@ -1,14 +1,16 @@
-// The queue suite's harness: no-op workers, the throughput contenders and their clocks. Shared
-// by the suite (queue.mjs) and the processes it measures the contenders in
-// (throughput-contender.mjs).
+// The queue suite's harness: no-op workers, the throughput contenders and their clocks, and the
+// bench processes they run in. Shared by the suite (queue.mjs) and the processes it measures the
+// contenders in (throughput-contender.mjs, and scheduler-process.mjs for ours).
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { createLogger, loadConfig, parsePipeline } from '@pipeline/core';
 import { Orchestrator } from '@pipeline/runs';
-import { startScheduler } from '@pipeline/scheduler';
 import { startWorker } from '@pipeline/worker';
 
 export const THROUGHPUT_PHASES = Number(process.env.BENCH_PHASES ?? 3000);
@@ -25,6 +27,68 @@ export async function dropPrefix(redis, prefix) {
   } while (cursor !== '0');
 }
 
+
+/**
+ * A bench script (`file`, next to this one) in a Node process of its own that answers each
+ * message it is sent with one message: `{ result }`, or `{ error }` (a stack). `request(message)`
+ * resolves with the result; `ready` once the process said it is ready (its modules loaded, its
+ * connections made: nothing of its start is on a clock); `close()` ends it.
+ */
+export function benchProcess(file, args = []) {
+  const name = [file, ...args].join(' ');
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { stdio: ['ignore', 2, 'inherit', 'ipc'] });
+  let waiting;
+  let markReady;
+  let failReady;
+  const ready = new Promise((resolve, reject) => ((markReady = resolve), (failReady = reject)));
+  const settle = (how, value) => {
+    const current = waiting;
+    waiting = undefined;
+    current?.[how](value);
+  };
+  child.on('message', (m) => {
+    if (m === 'ready') markReady();
+    else if (m.error) settle('reject', new Error(`${name} failed: ${m.error}`));
+    else settle('resolve', m.result);
+  });
+  child.on('exit', (code) => {
+    const err = new Error(`${name} exited with code ${code}`);
+    failReady(err);
+    settle('reject', err);
+  });
+  return {
+    ready,
+    request: (message) =>
+      new Promise((resolve, reject) => {
+        waiting = { resolve, reject };
+        child.send(message);
+      }),
+    async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.disconnect();
+      await exited;
+    },
+  };
+}
+
+/**
+ * The other side of `benchProcess`: answers every message with `handle(message)`'s result,
+ * one message at a time, and says it is ready once `setup` resolved.
+ */
+export async function serveBenchRequests(setup, handle, teardown) {
+  await setup?.();
+  process.on('message', (message) => {
+    Promise.resolve()
+      .then(() => handle(message))
+      .then(
+        (result) => process.send({ result }),
+        (err) => process.send({ error: err?.stack ?? String(err) }),
+      );
+  });
+  process.on('disconnect', () => teardown?.());
+  process.send('ready');
+}
 
 /** Seconds of CPU Redis has used, its main thread and its background threads. */
 async function redisCpuSeconds(redis) {
@@ -162,10 +226,28 @@ async function duePipelines(dir, runCount, now) {
   }
 }
 
+/** The scheduler's process (scheduler-process.mjs), started on first use: see `throughput`. */
+let schedulerService;
+
+async function schedulerProcess() {
+  schedulerService ??= benchProcess('scheduler-process.mjs');
+  await schedulerService.ready;
+  return schedulerService;
+}
+
+/** Ends the processes the contenders of this process started. */
+export async function closeContenderProcesses() {
+  await schedulerService?.close();
+  schedulerService = undefined;
+}
+
 /**
  * Phases per second through scheduler and workers: the scheduler's first tick creates every run
- * (catching up on due intervals, as after a pause), and the worker drains them. The clock runs
- * from the scheduler's start to the last run's end. Rate and CPU per phase, as `cpuClock` gives them.
+ * (catching up on due intervals, as after a pause), and the worker drains them. The scheduler
+ * runs in a process of its own, as it is deployed (a service beside the workers, which never
+ * share its process); the worker in this one. The clock runs from the scheduler's start to the
+ * last run's end. Rate and CPU per phase, as `cpuClock` gives them, the scheduler's CPU counted
+ * with this process's.
  */
 export async function throughput(redis, concurrency) {
   const keyPrefix = `bench-t-${randomBytes(3).toString('hex')}`;
@@ -173,21 +255,19 @@ export async function throughput(redis, concurrency) {
   const now = new Date('2026-06-01T12:00:00Z');
   const runCount = Math.ceil(THROUGHPUT_PHASES / PHASES.length);
   await duePipelines(dir, runCount, now);
+  const scheduler = await schedulerProcess();
   const orchestrator = new Orchestrator({ redis, keyPrefix, logger });
   const worker = await noopWorkers(redis, keyPrefix, concurrency);
   const allDone = cleanupsCompleted([worker], runCount);
-  let ticked;
-  const firstTick = new Promise((resolve) => (ticked = resolve));
   const clock = await cpuClock(redis);
-  const scheduler = startScheduler({ config: { pipelinesDir: dir }, redis, keyPrefix, logger, tickMs: 3_600_000, now: () => now, onTick: (report) => ticked(report) });
-  const report = await firstTick;
-  const runIds = report.pipelines.flatMap((p) => p.created);
-  if (runIds.length !== runCount || report.errors.length > 0) throw new Error(`the scheduler created ${runIds.length} of ${runCount} runs (${report.errors.length} errors)`);
+  const tick = await scheduler.request({ dir, keyPrefix, now: now.toISOString() });
+  if (tick.runIds.length !== runCount || tick.errors > 0) throw new Error(`the scheduler created ${tick.runIds.length} of ${runCount} runs (${tick.errors} errors)`);
   await allDone;
-  const measured = await clock.stop(runCount * PHASES.length);
-  const records = await waitForRuns(orchestrator, runIds);
+  const units = runCount * PHASES.length;
+  const measured = await clock.stop(units);
+  measured.nodeUs += tick.cpuUs / units;
+  const records = await waitForRuns(orchestrator, tick.runIds);
   if (records.some((r) => r.state !== 'success')) throw new Error('a no-op run did not succeed');
-  await scheduler.stop();
   await worker.close({ force: true });
   await orchestrator.close();
   await dropPrefix(redis, `{${keyPrefix}}`);

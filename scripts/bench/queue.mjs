@@ -1,9 +1,8 @@
 // Suite "queue": the orchestration alone, against the local Redis. Phases do no work (a no-op
 // phase runner stands in for the core phase functions), so what is measured is the run
 // bookkeeping, the hand-off and BullMQ, each beside a bare BullMQ baseline from the same run.
-import { fork, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,7 @@ import { parsePipeline } from '@pipeline/core';
 import { Orchestrator } from '@pipeline/runs';
 import { root } from '../lib.mjs';
 import { memoryCgroup } from './memory-limit.mjs';
-import { PHASES, PIPELINE, cleanupsCompleted, dropPrefix, logger, noopWorkers, waitForRuns } from './queue-harness.mjs';
+import { PHASES, PIPELINE, benchProcess, cleanupsCompleted, dropPrefix, logger, noopWorkers, waitForRuns } from './queue-harness.mjs';
 import { emit, figure, median, round } from './report.mjs';
 
 const HANDOFFS = Number(process.env.BENCH_HANDOFFS ?? 1000);
@@ -169,42 +168,14 @@ async function handoffFigures(redis) {
   figure('queue.handoff_p99', { value: percentile(hand, 99), unit: 'ms', baseline: bareP99, target: 'reported', check: () => true });
 }
 
-/**
- * A throughput contender in a process of its own (throughput-contender.mjs): `measure()` runs it
- * once there and resolves with its figures; `close()` ends the process.
- */
-function contenderProcess(name) {
-  const child = fork(path.join(root, 'scripts/bench/throughput-contender.mjs'), [name], { stdio: ['ignore', 2, 'inherit', 'ipc'] });
-  let waiting;
-  const settle = (how, value) => {
-    const current = waiting;
-    waiting = undefined;
-    current?.[how](value);
-  };
-  child.on('message', (m) => (m.error ? settle('reject', new Error(`throughput contender ${name} failed: ${m.error}`)) : settle('resolve', m.result)));
-  child.on('exit', (code) => settle('reject', new Error(`throughput contender ${name} exited with code ${code}`)));
-  return {
-    measure: () =>
-      new Promise((resolve, reject) => {
-        waiting = { resolve, reject };
-        child.send('measure');
-      }),
-    async close() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.disconnect();
-      await exited;
-    },
-  };
-}
-
 async function throughputFigures() {
   // The bare worker drains its jobs in well under a second, where a moment of the machine's
   // noise moves its rate by half: the contenders are measured in turns and their medians compared.
   // Each runs in a process of its own, as a worker does: in one process, the bare worker's use of
   // BullMQ and ioredis slowed ours by a tenth (the code they share is compiled for both).
   const names = ['bare', 'ours', 'chain', 'trips'];
-  const processes = names.map(contenderProcess);
+  const processes = names.map((name) => benchProcess('throughput-contender.mjs', [name]));
+  await Promise.all(processes.map((p) => p.ready));
   const results = new Map(names.map((name) => [name, []]));
   try {
     // Workers run for hours; the figures are their steady state. Every contender first runs
@@ -213,7 +184,7 @@ async function throughputFigures() {
     // functions are hot within its first round.
     for (let i = 0; i < THROUGHPUT_WARMUP + THROUGHPUT_REPEATS; i++) {
       for (const [j, contender] of processes.entries()) {
-        const result = await contender.measure();
+        const result = await contender.request('measure');
         if (i >= THROUGHPUT_WARMUP) results.get(names[j]).push(result);
       }
     }

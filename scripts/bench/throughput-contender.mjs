@@ -2,7 +2,7 @@
 // once per `measure` message from the queue suite and answers with the figures, until the suite
 // disconnects.
 import { Redis } from 'ioredis';
-import { CONTENDERS } from './queue-harness.mjs';
+import { CONTENDERS, closeContenderProcesses, serveBenchRequests } from './queue-harness.mjs';
 
 const name = process.argv[2];
 const measure = CONTENDERS[name];
@@ -11,11 +11,11 @@ if (!measure || !process.send) {
   process.exit(2);
 }
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-process.on('message', (message) => {
-  if (message !== 'measure') return;
-  measure(redis).then(
-    (result) => process.send({ result }),
-    (err) => process.send({ error: err.stack ?? String(err) }),
-  );
-});
-process.on('disconnect', () => redis.disconnect());
+await serveBenchRequests(
+  () => redis.ping(),
+  () => measure(redis),
+  () => {
+    redis.disconnect();
+    void closeContenderProcesses();
+  },
+);
