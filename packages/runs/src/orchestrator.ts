@@ -193,12 +193,12 @@ export class Orchestrator {
     });
   }
 
-  /** The pipeline's admission lock, which scheduler ticks take too. */
-  private admissionLock(pipelineId: string): LeaseLock {
+  /** The pipeline's admission lock, which scheduler ticks take too; waited for `waitMs` (`admissionWaitMs` by default). */
+  private admissionLock(pipelineId: string, waitMs = this.admissionWaitMs): LeaseLock {
     return new LeaseLock(this.redis, this.store.keys.admissionLock(pipelineId), {
       leaseMs: ADMISSION_LEASE_MS,
-      waitMs: this.admissionWaitMs,
-      onTimeout: () => new AdmissionBusyError(pipelineId, this.admissionWaitMs),
+      waitMs,
+      onTimeout: () => new AdmissionBusyError(pipelineId, waitMs),
     });
   }
 
@@ -271,11 +271,11 @@ export class Orchestrator {
    * scheduler last read it from the definition file (`RunStore.maxActiveRunsInForce`), or, where
    * no scheduler recorded one, the limit the first held run was held under (none: all are
    * admitted). Returns the runs admitted.
-   * Throws AdmissionBusyError when the lock stays taken `admissionWaitMs`; the holder, or the
-   * next scheduler tick, admits them then.
+   * Throws AdmissionBusyError when the lock stays taken `options.waitMs` (`admissionWaitMs` by
+   * default); the holder, or the next scheduler tick, admits them then.
    */
-  async admitWaiting(pipelineId: string): Promise<string[]> {
-    return this.admissionLock(pipelineId).with(() => this.admitFree(pipelineId));
+  async admitWaiting(pipelineId: string, options: { waitMs?: number } = {}): Promise<string[]> {
+    return this.admissionLock(pipelineId, options.waitMs).with(() => this.admitFree(pipelineId));
   }
 
   /** `admitWaiting`'s work, for a caller holding the admission lock. */

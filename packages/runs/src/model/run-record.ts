@@ -26,7 +26,8 @@ export interface RunRecord {
    * True while the run waits for a run slot: it was triggered when its pipeline already had
    * `schedule.maxActiveRuns` runs active. A held run has no phase queued and is not counted as
    * active. It is admitted once a slot is free, oldest first and before new scheduled intervals:
-   * by the process whose write ended a run of the pipeline, or else by a scheduler tick. Absent
+   * by the process whose write ended a run of the pipeline, or else by a scheduler tick (hourly,
+   * for a pipeline no tick looks at: its file deleted, or its schedule removed). Absent
    * otherwise.
    */
   held?: boolean;

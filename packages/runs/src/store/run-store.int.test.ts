@@ -143,6 +143,17 @@ describe('RunStore', () => {
     expect(await ctx.redis.get(store.keys.run('orders.scheduled.broken'))).toBe('not a record');
   });
 
+  it('finds the pipelines that have held runs, and forgets one once its last held run leaves', async () => {
+    const at = new Date('2026-01-02T00:00:00Z');
+    await store.hold('orders', 'orders.manual.a', at);
+    await store.hold('orders', 'orders.manual.b', at);
+    await store.hold('users', 'users.manual.a', at);
+    expect((await store.heldPipelineIds()).sort()).toEqual(['orders', 'users']);
+    await store.removeHeld('users', ['users.manual.a']);
+    await store.removeHeld('orders', ['orders.manual.a']);
+    expect(await store.heldPipelineIds()).toEqual(['orders']);
+  });
+
   it('writes nothing when the update function returns its argument', async () => {
     await store.create(record('orders.scheduled.x'));
     const same = await store.update('orders.scheduled.x', (r) => r);

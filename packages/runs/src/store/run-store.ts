@@ -334,6 +334,22 @@ export class RunStore {
     return this.redis.zrange(this.keys.held(pipelineId), 0, limit === undefined ? -1 : limit - 1);
   }
 
+  /**
+   * Pipelines with held runs (a held index exists only while it holds a run), found by scanning
+   * the deployment's keys: for an hourly housekeeping pass, not for every tick.
+   */
+  async heldPipelineIds(): Promise<string[]> {
+    const prefix = this.keys.held('');
+    const ids = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) ids.add(key.slice(prefix.length));
+    } while (cursor !== '0');
+    return [...ids];
+  }
+
   /** Puts a run on the pipeline's held index, behind every run held before it (`at`: when it started waiting); one held already keeps its place. */
   async hold(pipelineId: string, runId: string, at: Date): Promise<void> {
     await this.holdScript.run(this.redis, [this.keys.held(pipelineId)], [runId, at.getTime()]);

@@ -18,14 +18,26 @@ export interface RetentionContext {
 }
 
 /**
+ * Claims the deployment's hourly housekeeping turn (pruning, and `admitUnscheduledHeld`): true
+ * for the one tick, of any replica, that sets the guard within `RETENTION_EVERY_SECONDS`. The
+ * guard stays when the work fails, so failing work is tried again an hour later, not on every tick.
+ */
+export async function claimHousekeeping(ctx: Pick<RetentionContext, 'redis' | 'keyPrefix'>, now: Date): Promise<boolean> {
+  return (await ctx.redis.set(retentionGuardKey(ctx.keyPrefix), now.toISOString(), 'EX', RETENTION_EVERY_SECONDS, 'NX')) === 'OK';
+}
+
+/**
  * Deletes finished runs past retention, unless this deployment already did within the last
- * `RETENTION_EVERY_SECONDS`. The guard is taken before pruning and kept when pruning fails, so a
- * failing prune is tried again an hour later, not on every tick. Returns how many runs were
- * deleted, or undefined when it was not this call's turn.
+ * `RETENTION_EVERY_SECONDS` (see `claimHousekeeping`). Returns how many runs were deleted, or
+ * undefined when it was not this call's turn.
  */
 export async function pruneExpiredRuns(ctx: RetentionContext, now: Date): Promise<number | undefined> {
-  const claimed = await ctx.redis.set(retentionGuardKey(ctx.keyPrefix), now.toISOString(), 'EX', RETENTION_EVERY_SECONDS, 'NX');
-  if (claimed !== 'OK') return undefined;
+  if (!(await claimHousekeeping(ctx, now))) return undefined;
+  return pruneRuns(ctx, now);
+}
+
+/** The pruning itself, for a caller that claimed the turn. */
+export async function pruneRuns(ctx: RetentionContext, now: Date): Promise<number> {
   const olderThan = new Date(now.getTime() - ctx.retentionDays * DAY_MS);
   const pruned = await ctx.store.prune(olderThan);
   ctx.logger.info({ pruned, olderThan: olderThan.toISOString(), retentionDays: ctx.retentionDays }, 'finished runs past retention pruned');

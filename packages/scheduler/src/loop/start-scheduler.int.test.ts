@@ -253,6 +253,45 @@ describe('scheduler against Redis', () => {
     expect(await runIds('held-paused')).toHaveLength(2);
   });
 
+  it('admits, in its hourly housekeeping, the held runs of a pipeline whose file is gone, within the limit they were held under', async () => {
+    // Triggered from a definition that is then deleted: no tick looks at the pipeline again.
+    const gone = parsePipeline('gone.yaml', definitionText('gone', { cron: '0 * * * *', catchup: false, maxActiveRuns: 1 }));
+    await define('kept', { cron: '0 * * * *', catchup: false, maxActiveRuns: 1 });
+    const triggered = [];
+    for (let i = 0; i < 3; i++) triggered.push(await orchestrator.triggerRun({ pipeline: gone, trigger: 'manual', interval: null }));
+    const [running, first, second] = triggered.map((t) => t.record.runId) as [string, string, string];
+    expect(triggered.map((t) => t.held?.ahead)).toEqual([undefined, 0, 1]);
+    await endLeavingHeld(running);
+
+    const clock = new Date('2026-06-01T00:30:00Z');
+    const reports: TickReport[] = [];
+    const scheduler = start({ tickMs: HOUR, now: () => clock, onTick: (r) => reports.push(r) });
+    const nextHour = async () => {
+      // The guard's expiry, as Redis would apply it an hour later.
+      await connections[0]!.del(retentionGuardKey(keyPrefix));
+      return (await scheduler.tick()).unscheduledAdmitted;
+    };
+    await expect.poll(() => reports.length).toBeGreaterThan(0);
+    // The first tick's pass: one slot free, the oldest held run takes it. `kept`, ticked, is not its business.
+    expect(reports[0]!.unscheduledAdmitted).toEqual([{ pipelineId: 'gone', admitted: [first] }]);
+    expect(reports[0]!.pipelines.map((p) => p.pipelineId)).toEqual(['kept']);
+    expect(await store.heldRunIds('gone')).toEqual([second]);
+    expect((await store.require(first)).phases.find((p) => p.phase === 'extract-transform')?.state).toBe('queued');
+
+    // Within the hour no pass; the next one finds no free slot.
+    expect((await scheduler.tick()).unscheduledAdmitted).toBeUndefined();
+    expect(await nextHour()).toEqual([{ pipelineId: 'gone', admitted: [] }]);
+
+    // A pass that finds the admission lock taken leaves the runs to the holder, or the next pass.
+    await endLeavingHeld(first);
+    const lock = store.keys.admissionLock('gone');
+    await connections[0]!.set(lock, 'a-trigger', 'PX', 60_000);
+    expect(await nextHour()).toEqual([]);
+    await connections[0]!.del(lock);
+    expect(await nextHour()).toEqual([{ pipelineId: 'gone', admitted: [second] }]);
+    expect(await store.heldRunIds('gone')).toEqual([]);
+  });
+
   it('creates only the latest interval without catchup, once', async () => {
     await define('latest', { cron: '0 2 * * *', catchup: false, start: '2026-01-01T00:00:00Z', maxActiveRuns: 5 });
     const scheduler = start({ tickMs: 3_600_000, now: () => new Date('2026-01-10T12:00:00Z') });

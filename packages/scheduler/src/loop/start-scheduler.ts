@@ -5,7 +5,8 @@ import { Registry } from 'prom-client';
 import { startQueueDepthPublisher, type QueueDepthPublisherOptions } from '../metrics/cloudwatch-publisher.js';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import { TickLocks } from './pipeline-lock.js';
-import { pruneExpiredRuns, type RetentionContext } from './prune-expired-runs.js';
+import { admitUnscheduledHeld, type UnscheduledAdmission } from './admit-unscheduled-held.js';
+import { claimHousekeeping, pruneRuns, type RetentionContext } from './prune-expired-runs.js';
 import { tickPipelines, type PipelineTickResult, type TickContext } from './tick-pipeline.js';
 
 export interface SchedulerOptions {
@@ -55,6 +56,12 @@ export interface TickReport {
    * the hour, or when pruning failed (logged, tried again an hour later).
    */
   pruned?: number;
+  /**
+   * Pipelines with held runs that no tick looks at (no definition, or no schedule), given their
+   * free run slots by this tick's hourly housekeeping (see `admitUnscheduledHeld`); undefined when
+   * it was another tick's or replica's turn, or when the pass failed.
+   */
+  unscheduledAdmitted?: UnscheduledAdmission[];
 }
 
 /** Whether the scheduler's loop is alive, for a container health check. */
@@ -111,12 +118,27 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     logger,
   };
 
-  async function prune(at: Date): Promise<number | undefined> {
+  /**
+   * The deployment's hourly housekeeping, in the one tick (of any replica) that claims it:
+   * retention, then the held runs of pipelines no tick looks at. Each step's failure is logged
+   * and left to the next turn, an hour later.
+   */
+  async function housekeeping(at: Date, ticked: ReadonlySet<string>, report: TickReport): Promise<void> {
     try {
-      return await pruneExpiredRuns(retention, at);
+      if (!(await claimHousekeeping(retention, at))) return;
+    } catch (err) {
+      logger.error({ err }, 'hourly housekeeping not claimed; tried again next tick');
+      return;
+    }
+    try {
+      report.pruned = await pruneRuns(retention, at);
     } catch (err) {
       logger.error({ err }, 'pruning runs past retention failed; tried again when the hourly guard expires');
-      return undefined;
+    }
+    try {
+      report.unscheduledAdmitted = await admitUnscheduledHeld(orchestrator, ticked, logger);
+    } catch (err) {
+      logger.error({ err }, 'held runs of pipelines no tick looks at not admitted; tried again when the hourly guard expires');
     }
   }
 
@@ -125,8 +147,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     const report: TickReport = { now: at, pipelines: [], errors: [] };
     const pipelines = (await definitions.refresh()).filter((p) => p.schedule !== undefined);
     await tickPipelines(ctx, pipelines, at, { concurrency, batchSize: lockBatchSize }, report);
-    const pruned = await prune(at);
-    if (pruned !== undefined) report.pruned = pruned;
+    await housekeeping(at, new Set(pipelines.map((p) => p.id)), report);
     onTick?.(report);
     return report;
   }
