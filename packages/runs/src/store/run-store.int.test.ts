@@ -124,6 +124,20 @@ describe('RunStore', () => {
     );
   });
 
+  it('sends writes of one turn that weigh more than 1 MiB together in separate calls', async () => {
+    const ids = ['orders.scheduled.a', 'orders.scheduled.b', 'orders.scheduled.c'];
+    for (const id of ids) await store.create(record(id));
+    const large = 'x'.repeat(600 * 1024);
+    const evalsha = vi.spyOn(ctx.redis, 'evalsha');
+    const written = await Promise.all(ids.map((id, i) => store.update(id, (r) => ({ ...r, params: { note: i < 2 ? large : 'small' } }))));
+    const calls = evalsha.mock.calls.length;
+    evalsha.mockRestore();
+    // a alone (b would take the call past 1 MiB), then b with c.
+    expect(calls).toBe(2);
+    expect(written.map((r) => r.version)).toEqual([2, 2, 2]);
+    expect((await store.require('orders.scheduled.b')).params.note).toHaveLength(large.length);
+  });
+
   it('fails only the write of a broken record among the writes of one turn', async () => {
     await store.create(record('orders.scheduled.good'));
     await store.create(record('orders.scheduled.broken'));

@@ -54,13 +54,18 @@ export const SCHEDULE_MAX_ACTIVE_FIELD = 'maxActiveRuns';
 /** Runs created per script call by `createMany`. */
 const CREATE_CHUNK = 128;
 
-/** Compare-and-set writes per script call at most: each call holds Redis up while it runs. */
-const CAS_BATCH = 64;
+/**
+ * Compare-and-set writes per script call at most, and their bytes (records and events) at most:
+ * each call holds Redis up while it runs, and the records of wide runs weigh hundreds of KB.
+ */
+const CAS_BATCH = { maxItems: 64, maxWeight: 1024 * 1024, weigh: (write: CasWrite) => write.bytes };
 
 /** One record's compare-and-set, as `cas-runs.lua` takes it. */
 interface CasWrite {
   keys: [run: string, active: string, held: string];
   args: Array<string | number>;
+  /** Length of the record's and events' JSON: what the call carries. */
+  bytes: number;
 }
 
 /** Runs whose last written record a store keeps, to write the next change without reading first. */
@@ -266,8 +271,13 @@ export class RunStore {
       stateChanged ? statsField(next.pipelineId, next.state) : '',
       events.length,
     ];
-    for (const event of events) args.push(JSON.stringify(event));
-    const written = await this.casBatch.add({ keys: [keys.run(current.runId), keys.active(current.pipelineId), keys.held(current.pipelineId)], args });
+    let bytes = json.length;
+    for (const event of events) {
+      const eventJson = JSON.stringify(event);
+      bytes += eventJson.length;
+      args.push(eventJson);
+    }
+    const written = await this.casBatch.add({ keys: [keys.run(current.runId), keys.active(current.pipelineId), keys.held(current.pipelineId)], args, bytes });
     if (written instanceof Error) throw written;
     if (written === -1) {
       this.recent.delete(current.runId);
