@@ -349,15 +349,22 @@ export class RunStore {
    * the deployment's keys: for an hourly housekeeping pass, not for every tick.
    */
   async heldPipelineIds(): Promise<string[]> {
-    const prefix = this.keys.held('');
     const ids = new Set<string>();
+    for await (const page of this.keySuffixes(this.keys.held(''), 1000)) for (const id of page) ids.add(id);
+    return [...ids];
+  }
+
+  /**
+   * What follows `prefix` in the deployment's keys that start with it, a SCAN page at a time
+   * (`count` keys looked at per page; a key may come twice, as SCAN allows).
+   */
+  private async *keySuffixes(prefix: string, count: number): AsyncGenerator<string[]> {
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', count);
       cursor = next;
-      for (const key of keys) ids.add(key.slice(prefix.length));
+      yield keys.map((key) => key.slice(prefix.length));
     } while (cursor !== '0');
-    return [...ids];
   }
 
   /** Puts a run on the pipeline's held index, behind every run held before it (`at`: when it started waiting); one held already keeps its place. */
@@ -440,14 +447,10 @@ export class RunStore {
    */
   async prune(olderThan: Date): Promise<number> {
     const cutoff = olderThan.getTime();
-    const runsPrefix = this.keys.runs('');
     let pruned = 0;
-    let cursor = '0';
-    do {
-      const [next, indexKeys] = await this.redis.scan(cursor, 'MATCH', `${runsPrefix}*`, 'COUNT', 100);
-      cursor = next;
-      for (const indexKey of indexKeys) pruned += await this.pruneIndex(indexKey.slice(runsPrefix.length), cutoff);
-    } while (cursor !== '0');
+    for await (const page of this.keySuffixes(this.keys.runs(''), 100)) {
+      for (const pipelineId of page) pruned += await this.pruneIndex(pipelineId, cutoff);
+    }
     return pruned;
   }
 

@@ -1,4 +1,4 @@
-import { DEFAULTS, type Config, type Logger } from '@pipeline/core';
+import { DEFAULTS, type Config, type Logger, type PipelineDefinition } from '@pipeline/core';
 import { BackfillQueue, DefinitionSet, Orchestrator, registerClusterMetrics, SCHEDULE_LAST_END_FIELD } from '@pipeline/runs';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
@@ -123,7 +123,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
    * retention, then the held runs of pipelines no tick looks at. Each step's failure is logged
    * and left to the next turn, an hour later.
    */
-  async function housekeeping(at: Date, ticked: ReadonlySet<string>, report: TickReport): Promise<void> {
+  async function housekeeping(at: Date, ticked: readonly PipelineDefinition[], report: TickReport): Promise<void> {
     try {
       if (!(await claimHousekeeping(retention, at))) return;
     } catch (err) {
@@ -136,7 +136,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       logger.error({ err }, 'pruning runs past retention failed; tried again when the hourly guard expires');
     }
     try {
-      report.unscheduledAdmitted = await admitUnscheduledHeld(orchestrator, ticked, logger);
+      report.unscheduledAdmitted = await admitUnscheduledHeld(orchestrator, new Set(ticked.map((p) => p.id)), logger);
     } catch (err) {
       logger.error({ err }, 'held runs of pipelines no tick looks at not admitted; tried again when the hourly guard expires');
     }
@@ -147,7 +147,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     const report: TickReport = { now: at, pipelines: [], errors: [] };
     const pipelines = (await definitions.refresh()).filter((p) => p.schedule !== undefined);
     await tickPipelines(ctx, pipelines, at, { concurrency, batchSize: lockBatchSize }, report);
-    await housekeeping(at, new Set(pipelines.map((p) => p.id)), report);
+    await housekeeping(at, pipelines, report);
     onTick?.(report);
     return report;
   }
