@@ -20,7 +20,7 @@ import { readyPhases } from './dag/ready-phases.js';
 import { AdmissionBusyError } from './errors/admission-busy-error.js';
 import { RunNotFoundError } from './errors/run-not-found-error.js';
 import { assertRunId } from './model/run-id.js';
-import type { RunRecord } from './model/run-record.js';
+import type { Draft, RunRecord } from './model/run-record.js';
 import { isTerminalRun, type Trigger } from './model/states.js';
 import { toPhaseError } from './model/to-phase-error.js';
 import { cancelChannel, DEFAULT_KEY_PREFIX, QUEUE_KINDS, queueForPhase, redisPrefix, type QueueKind } from './queues/queue-names.js';
@@ -436,7 +436,7 @@ export class Orchestrator {
   }
 
   private newRecord(runId: string, request: CreateRunRequest, now: Date, held: boolean): RunRecord {
-    const record: RunRecord = {
+    const record: Draft<RunRecord> = {
       runId,
       pipelineId: request.pipeline.id,
       trigger: request.trigger,

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../model/run-record.js';
+import type { Draft, RunRecord } from '../model/run-record.js';
 
 /**
  * A held run is given a run slot: it is no longer held, so its first phases become ready. The
@@ -7,7 +7,7 @@ import type { RunRecord } from '../model/run-record.js';
  */
 export function applyAdmitted(record: RunRecord): RunRecord {
   if (!record.held) return record;
-  const next: RunRecord = { ...record };
+  const next: Draft<RunRecord> = { ...record };
   delete next.held;
   return next;
 }

@@ -1,5 +1,6 @@
 import type { LoadPhase } from '@pipeline/core';
-import type { RunRecord } from '../model/run-record.js';
+import type { PhaseRecord } from '../model/phase-record.js';
+import type { Draft, RunRecord } from '../model/run-record.js';
 import { isTerminalPhase } from '../model/states.js';
 import { findPhase, replacePhase } from './find-phase.js';
 import { assertGeneration, transitionError, type GenerationOption } from './guard-phase.js';
@@ -30,7 +31,7 @@ export function applyPhaseRunning(record: RunRecord, loadId: string, phase: Load
   if (current.state === 'pending') {
     throw transitionError('E_PHASE_NOT_QUEUED', record, current, `phase ${loadId}/${phase} of run "${record.runId}" was never queued${record.held ? ': the run is held for a run slot' : ''}; it starts once it is`);
   }
-  const next = withFields(current, { state: 'running', attempts: current.attempts + 1, startedAt: now.toISOString(), worker: options.worker });
+  const next: Draft<PhaseRecord> = withFields(current, { state: 'running', attempts: current.attempts + 1, startedAt: now.toISOString(), worker: options.worker });
   delete next.endedAt;
   return withRollup(replacePhase(record, index, next), now);
 }

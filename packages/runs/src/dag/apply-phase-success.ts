@@ -1,5 +1,6 @@
 import type { LoadPhase } from '@pipeline/core';
-import type { RunRecord } from '../model/run-record.js';
+import type { PhaseRecord } from '../model/phase-record.js';
+import type { Draft, RunRecord } from '../model/run-record.js';
 import { findPhase, replacePhase } from './find-phase.js';
 import { assertGeneration, type GenerationOption } from './guard-phase.js';
 import { withFields } from './with-fields.js';
@@ -16,7 +17,7 @@ export function applyPhaseSuccess(record: RunRecord, loadId: string, phase: Load
   const current = record.phases[index]!;
   assertGeneration(record, current, options);
   if (current.state === 'success') return record;
-  const next = withFields(current, { state: 'success', result, endedAt: now.toISOString() });
+  const next: Draft<PhaseRecord> = withFields(current, { state: 'success', result, endedAt: now.toISOString() });
   delete next.error;
   return withRollup(replacePhase(record, index, next), now);
 }

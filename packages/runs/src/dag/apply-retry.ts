@@ -1,7 +1,7 @@
 import { LOAD_PHASES } from '@pipeline/core';
 import { RunStateError } from '../errors/run-state-error.js';
 import type { PhaseRecord } from '../model/phase-record.js';
-import type { RunRecord } from '../model/run-record.js';
+import type { Draft, RunRecord } from '../model/run-record.js';
 import { withRollup } from './rollup.js';
 
 const TO_RETRY = new Set(['failed', 'upstream_failed', 'cancelled']);
@@ -29,7 +29,7 @@ export function applyRetry(record: RunRecord, now: Date): RunRecord {
     if (!reset) return p;
     return { loadId: p.loadId, phase: p.phase, state: 'pending', attempts: p.attempts, generation: p.generation + 1 };
   });
-  const next: RunRecord = { ...record, state: 'queued', phases };
+  const next: Draft<RunRecord> = { ...record, state: 'queued', phases };
   delete next.endedAt;
   return withRollup(next, now);
 }

@@ -1,5 +1,5 @@
 import type { PhaseRecord } from '../model/phase-record.js';
-import type { RunRecord } from '../model/run-record.js';
+import type { Draft, RunRecord } from '../model/run-record.js';
 import { isTerminalPhase, isTerminalRun } from '../model/states.js';
 
 /**
@@ -17,7 +17,7 @@ export function applyRunCancelled(record: RunRecord, now: Date): RunRecord {
     if (p.phase === 'cleanup' && started.has(p.loadId)) return p;
     return { ...p, state: 'cancelled', endedAt: at };
   });
-  const next: RunRecord = { ...record, state: 'cancelled', endedAt: at, phases };
+  const next: Draft<RunRecord> = { ...record, state: 'cancelled', endedAt: at, phases };
   delete next.held;
   return next;
 }

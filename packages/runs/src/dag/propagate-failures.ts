@@ -1,5 +1,5 @@
 import type { PhaseRecord } from '../model/phase-record.js';
-import type { RunRecord } from '../model/run-record.js';
+import type { Draft, RunRecord } from '../model/run-record.js';
 import { phaseDependencies } from './dependencies.js';
 import { phaseKey } from './phase-key.js';
 
@@ -12,7 +12,7 @@ const BLOCKING = new Set(['failed', 'upstream_failed', 'cancelled']);
  * did start stays pending and runs once the rest of its load is done.
  */
 export function propagateFailures(record: RunRecord, now: Date): RunRecord {
-  const phases: PhaseRecord[] = record.phases.map((p) => ({ ...p }));
+  const phases: Array<Draft<PhaseRecord>> = record.phases.map((p) => ({ ...p }));
   const byKey = new Map(phases.map((p) => [phaseKey(p.loadId, p.phase), p]));
   const at = now.toISOString();
   let changed = true;

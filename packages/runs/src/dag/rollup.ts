@@ -1,4 +1,4 @@
-import type { RunRecord } from '../model/run-record.js';
+import type { Draft, RunRecord } from '../model/run-record.js';
 import type { RunState } from '../model/states.js';
 import { withFields } from './with-fields.js';
 
@@ -29,10 +29,10 @@ export function withRollup(record: RunRecord, now: Date): RunRecord {
   const state = rollup(record);
   const at = now.toISOString();
   const terminal = state === 'success' || state === 'failed' || state === 'cancelled';
-  const fields: Partial<RunRecord> = { state };
+  const fields: Draft<Partial<RunRecord>> = { state };
   if (state === 'running' && !record.startedAt) fields.startedAt = at;
   if (terminal && !record.endedAt) fields.endedAt = at;
-  const next = withFields(record, fields);
+  const next: Draft<RunRecord> = withFields(record, fields);
   if (!terminal && 'endedAt' in next) delete next.endedAt;
   return next;
 }

@@ -7,6 +7,7 @@ import { runEvents } from '../events/run-event.js';
 import { DEFAULT_KEY_PREFIX } from '../queues/queue-names.js';
 import { LeaseLock } from './lease-lock.js';
 import { LuaScript } from './lua-script.js';
+import { RecentRecords } from './recent-records.js';
 import { TurnBatch } from './turn-batch.js';
 import { runKeys, type RunKeys } from './run-keys.js';
 
@@ -68,8 +69,11 @@ interface CasWrite {
   bytes: number;
 }
 
-/** Runs whose last written record a store keeps, to write the next change without reading first. */
-const RECENT_RUNS = 1_000;
+/**
+ * Runs whose last written record a store keeps, to write the next change without reading first:
+ * at most this many, weighing at most this much JSON (decoded, a record takes a few times more).
+ */
+const RECENT = { maxRecords: 1_000, maxBytes: 16 * 1024 * 1024 };
 
 /** The stats hash field counting a pipeline's runs in one state. */
 export function statsField(pipelineId: string, state: RunState): string {
@@ -135,8 +139,8 @@ export class RunStore {
   /** The compare-and-set writes of one turn, sent in one script call (see `write`). */
   private readonly casBatch = new TurnBatch<CasWrite, number | Error>((writes) => this.sendWrites(writes), CAS_BATCH);
   private readonly deleteScript = new LuaScript('delete-run');
-  /** JSON of runs this store wrote last, oldest first, at most RECENT_RUNS. */
-  private readonly recent = new Map<string, string>();
+  /** The records this store wrote last. */
+  private readonly recent = new RecentRecords(RECENT);
 
   constructor(redis: Redis, options: RunStoreOptions = {}) {
     this.redis = redis;
@@ -181,7 +185,7 @@ export class RunStore {
     }
     const stored = ((await this.createScript.runMany(this.redis, calls)) as number[][]).flat();
     return records.map((record, i) => {
-      if (stored[i] === 1) this.remember(record.runId, jsons[i]!);
+      if (stored[i] === 1) this.recent.set(record, jsons[i]!.length);
       return stored[i] === 1;
     });
   }
@@ -217,9 +221,8 @@ export class RunStore {
    * until some gave up. The lock only spares that work: the compare-and-set still decides.
    */
   async update(runId: string, fn: (record: RunRecord) => RunRecord): Promise<RunRecord> {
-    const remembered = this.recent.get(runId);
-    if (remembered) {
-      const current = JSON.parse(remembered) as RunRecord;
+    const current = this.recent.get(runId);
+    if (current) {
       // No change on a remembered record is decided again on a fresh read, as an error is.
       const written = await this.applyAndWrite(current, fn).catch(() => undefined);
       if (written && written !== current) return written;
@@ -287,7 +290,7 @@ export class RunStore {
       this.recent.delete(current.runId);
       return undefined;
     }
-    this.remember(current.runId, json);
+    this.recent.set(next, json.length);
     if (written === 2) this.onSlotFreed?.(next);
     return next;
   }
@@ -301,13 +304,6 @@ export class RunStore {
       args.push(...write.args);
     }
     return (await this.casScript.run(this.redis, scriptKeys, args)) as Array<number | Error>;
-  }
-
-  /** Keeps the JSON this process last wrote of a run (not the object: callers may change theirs). */
-  private remember(runId: string, json: string): void {
-    this.recent.delete(runId);
-    this.recent.set(runId, json);
-    if (this.recent.size > RECENT_RUNS) this.recent.delete(this.recent.keys().next().value!);
   }
 
   /** A pipeline's runs, newest interval first. */
