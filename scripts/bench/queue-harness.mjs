@@ -277,8 +277,8 @@ export async function throughput(redis, concurrency) {
 
 /**
  * Runs of PHASES.length no-op jobs chained through BullMQ alone: each job adds the next one of
- * its run, as the hand-off does, with no run record. Phases per second; where the hand-off's
- * queue work ends and the run bookkeeping begins. `work(run, phase, prefix)`, when given, runs in
+ * its run with `Queue.add`, with no run record. Phases per second: the cost of chaining jobs
+ * through BullMQ's API. `work(run, phase, prefix)`, when given, runs in
  * each job before the next is added; keys it writes go under `prefix`, dropped afterwards.
  */
 export async function chainThroughput(redis, count, concurrency, work) {
@@ -309,8 +309,10 @@ return 1`;
 
 /**
  * `chainThroughput` with the two record writes of every phase (its start, then its end), each a
- * compare-and-set of a record the size of a run's: the Redis round trips a phase takes, without
- * the work around them (records decoded and encoded, the DAG, checks, events, logs).
+ * compare-and-set of a record the size of a run's, before the next job's add: the Redis round
+ * trips of a phase whose hand-off adds the next job with a command of its own (ours adds it in the
+ * end's write), without the work around them (records decoded and encoded, the DAG, checks,
+ * events, logs).
  */
 export function roundTripThroughput(redis, count, concurrency) {
   const record = (run, version) => `${'x'.repeat(1500)}"run":${run},"version":${version}}`;

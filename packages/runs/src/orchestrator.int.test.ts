@@ -107,7 +107,7 @@ describe('Orchestrator', () => {
     expect(await orchestrator.queue('sql').count()).toBe(1);
   });
 
-  it('re-adds a ready phase whose job was lost between the write and the enqueue', async () => {
+  it('re-adds the job of a queued phase when the hand-off is repeated, should it have been lost', async () => {
     await create();
     await orchestrator.completePhase(RUN_ID, 'a', 'extract-transform', {});
     await orchestrator.queue('sql').remove(id('a', 'stage'));

@@ -20,11 +20,13 @@ import { readyPhases } from './dag/ready-phases.js';
 import { AdmissionBusyError } from './errors/admission-busy-error.js';
 import { RunNotFoundError } from './errors/run-not-found-error.js';
 import { assertRunId } from './model/run-id.js';
+import type { PhaseRecord } from './model/phase-record.js';
 import type { Draft, RunRecord } from './model/run-record.js';
 import { isTerminalRun, type Trigger } from './model/states.js';
 import { toPhaseError } from './model/to-phase-error.js';
 import { cancelChannel, DEFAULT_KEY_PREFIX, QUEUE_KINDS, queueForPhase, redisPrefix, type QueueKind } from './queues/queue-names.js';
 import { LeaseLock } from './store/lease-lock.js';
+import type { QueueJob } from './store/queue-jobs.js';
 import { RunStore } from './store/run-store.js';
 
 export interface OrchestratorOptions {
@@ -79,10 +81,23 @@ function logFields(record: RunRecord, fields: Record<string, unknown> = {}): Rec
   return { runId: record.runId, pipelineId: record.pipelineId, ...fields };
 }
 
+/** Whether a phase of the record has a job to run: it is queued, and in a cancelled run only cleanups still run. */
+function runsJob(record: RunRecord, phase: PhaseRecord): boolean {
+  return phase.state === 'queued' && (record.state !== 'cancelled' || phase.phase === 'cleanup');
+}
+
+/** The job of a phase, its payload checked against the job catalog. */
+function phaseJob(record: RunRecord, phase: PhaseRecord): QueueJob & { queue: QueueKind } {
+  const data = JobPayloadSchema.parse({ runId: record.runId, loadId: phase.loadId, phase: phase.phase, generation: phase.generation });
+  const load = record.pipeline.loads.find((l) => l.id === phase.loadId);
+  return { queue: queueForPhase(phase.phase), name: phase.phase, data, opts: jobOptions(data, jobRetryOverrides(load)) };
+}
+
 /**
- * The run life cycle on BullMQ. Every state change is a compare-and-set of the run record;
- * jobs are added after it with deterministic ids, so adding again is always safe and every
- * path that may have lost an enqueue (a crash after the write) repairs it by adding again.
+ * The run life cycle on BullMQ. Every state change is a compare-and-set of the run record,
+ * which adds the jobs of the phases it makes due in the same step (`jobsOf`). Job ids are
+ * deterministic, so adding again is always safe: a change repeated after a crash writes nothing
+ * and adds the jobs of the run's queued phases again.
  */
 export class Orchestrator {
   readonly store: RunStore;
@@ -102,7 +117,12 @@ export class Orchestrator {
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
     this.admissionWaitMs = options.admissionWaitMs ?? 10_000;
-    this.store = new RunStore(options.redis, { keyPrefix: this.keyPrefix, now: this.now, onSlotFreed: (record) => this.onSlotFreed(record.pipelineId) });
+    this.store = new RunStore(options.redis, {
+      keyPrefix: this.keyPrefix,
+      now: this.now,
+      onSlotFreed: (record) => this.onSlotFreed(record.pipelineId),
+      jobsOf: (current, next) => this.jobsOf(current, next),
+    });
   }
 
   /** The BullMQ queue of one kind (for inspection; jobs are added through this class). */
@@ -243,17 +263,14 @@ export class Orchestrator {
     for (const runId of runIds) {
       // Whether the version the write applied to was held: the last call of the update's function.
       let wasHeld = false;
-      const record = await this.store
-        .update(runId, (r) => {
-          wasHeld = r.held === true;
-          return this.queueReady(applyAdmitted(r));
-        })
-        .catch((err: unknown) => {
-          if (err instanceof RunNotFoundError) return undefined;
-          throw err;
-        });
+      const record = await this.updateRun(runId, (r) => {
+        wasHeld = r.held === true;
+        return this.queueReady(applyAdmitted(r));
+      }).catch((err: unknown) => {
+        if (err instanceof RunNotFoundError) return undefined;
+        throw err;
+      });
       if (record) {
-        await this.enqueueQueued(record);
         if (wasHeld && !isTerminalRun(record.state)) {
           admitted.push(runId);
           this.logger.info(logFields(record), 'held run admitted');
@@ -334,20 +351,21 @@ export class Orchestrator {
       if (!stored) throw new RunNotFoundError(record.runId);
       return { record: stored, created: false };
     });
-    await this.addQueuedJobs(results.map((r) => r.record));
+    // The jobs of the runs created went with them; those of runs that existed are added again.
+    await this.addQueuedJobs(results.filter((r) => !r.created).map((r) => r.record));
     return results;
   }
 
   /**
-   * The hand-off: records the phase's success and result, then enqueues what became ready. The
-   * worker calls it BEFORE its job completes; after a crash in between, the stalled job is
-   * retried, finds the phase `success` and calls this again, which only re-adds the ready
+   * The hand-off: records the phase's success and result, and enqueues what became ready, in
+   * one step. The worker calls it BEFORE its job completes; after a crash in between, the stalled
+   * job is retried, finds the phase `success` and calls this again, which only re-adds the queued
    * phases' jobs (a no-op for those already added).
    */
   async completePhase(runId: string, loadId: string, phase: LoadPhase, result: unknown, options: GenerationOption = {}): Promise<RunRecord> {
-    const record = await this.store.update(runId, (r) => this.queueReady(applyPhaseSuccess(r, loadId, phase, result, this.now(), options)));
+    const record = await this.updateRun(runId, (r) => this.queueReady(applyPhaseSuccess(r, loadId, phase, result, this.now(), options)));
     this.logger.info(logFields(record, { loadId, phase, runState: record.state }), 'phase succeeded');
-    return this.enqueueQueued(record);
+    return record;
   }
 
   /**
@@ -357,11 +375,11 @@ export class Orchestrator {
   async failPhase(runId: string, loadId: string, phase: LoadPhase, error: unknown, options: FailPhaseOptions): Promise<RunRecord> {
     const info = toPhaseError(error);
     const now = this.now();
-    const record = await this.store.update(runId, (r) =>
+    const record = await this.updateRun(runId, (r) =>
       options.final ? this.queueReady(applyPhaseFailure(r, loadId, phase, info, now, options)) : applyPhaseAttemptFailure(r, loadId, phase, info, now, options),
     );
     this.logger.warn(logFields(record, { loadId, phase, final: options.final, code: info.code, runState: record.state }), options.final ? 'phase failed' : 'phase attempt failed');
-    return this.enqueueQueued(record);
+    return record;
   }
 
   /** A worker starts an attempt. Throws PhaseTransitionError when the phase must not run (cancelled, finished, stale). */
@@ -395,14 +413,14 @@ export class Orchestrator {
    * on a cancelled run repeats the removal and the message.
    */
   async cancelRun(runId: string): Promise<RunRecord> {
-    const record = await this.store.update(runId, (r) => this.queueReady(applyRunCancelled(r, this.now())));
+    const record = await this.updateRun(runId, (r) => this.queueReady(applyRunCancelled(r, this.now())));
     if (record.state !== 'cancelled') return record;
     const cancelled = record.phases.filter((p) => p.state === 'cancelled');
     await this.store.removeHeld(record.pipelineId, [runId]);
     await Promise.all(cancelled.map((p) => this.queue(queueForPhase(p.phase)).remove(jobId({ runId, loadId: p.loadId, phase: p.phase, generation: p.generation }))));
     await this.redis.publish(cancelChannel(this.keyPrefix), runId);
     this.logger.info(logFields(record, { phases: cancelled.length }), 'run cancelled');
-    return this.enqueueQueued(record);
+    return record;
   }
 
   /**
@@ -411,9 +429,9 @@ export class Orchestrator {
    * lock (a scheduler tick). Others use `triggerRetry`.
    */
   async retryRun(runId: string): Promise<RunRecord> {
-    const record = await this.store.update(runId, (r) => this.queueReady(applyRetry(r, this.now())));
+    const record = await this.updateRun(runId, (r) => this.queueReady(applyRetry(r, this.now())));
     this.logger.info(logFields(record), 'run retried');
-    return this.enqueueQueued(record);
+    return record;
   }
 
   /**
@@ -464,27 +482,55 @@ export class Orchestrator {
   }
 
   /**
+   * `store.update(runId, fn)`, whose write adds the jobs of the phases it makes due (`jobsOf`).
+   * When it writes nothing, because what `fn` does was done already (a worker repeating its
+   * hand-off after a crash, a second cancel), the jobs of every queued phase are added again
+   * instead: the repair of a run whose jobs were lost some other way (a record written by a
+   * version that added them after the write, a queue emptied by hand).
+   */
+  private async updateRun(runId: string, fn: (record: RunRecord) => RunRecord): Promise<RunRecord> {
+    // Whether the version the write applied to changed: the last call of the update's function.
+    let wrote = false;
+    const record = await this.store.update(runId, (r) => {
+      const next = fn(r);
+      wrote = next !== r;
+      return next;
+    });
+    return wrote ? record : this.enqueueQueued(record);
+  }
+
+  /**
+   * The jobs a write of `next` over `current` (null: the run's creation) adds with the record:
+   * those of the phases it makes queued. A phase queued before, at the same generation, had its
+   * job added by the write that queued it (or has it still, between a failed attempt and its
+   * retry); a released phase's job exists and is left as it is.
+   */
+  private jobsOf(current: RunRecord | null, next: RunRecord): QueueJob[] {
+    const jobs: QueueJob[] = [];
+    next.phases.forEach((phase, i) => {
+      if (!runsJob(next, phase)) return;
+      const before = current?.phases[i];
+      if (before === phase) return;
+      if (before && before.state === 'queued' && before.loadId === phase.loadId && before.phase === phase.phase && before.generation === phase.generation) return;
+      jobs.push(phaseJob(next, phase));
+    });
+    return jobs;
+  }
+
+  /**
    * Adds the job of every queued phase of the records (of a cancelled run, only the cleanups
    * still run). Job ids are deterministic, so a job added before is left as it is. One job is
    * added on its own; more go to each queue in one bulk add.
    */
   private async addQueuedJobs(records: readonly RunRecord[]): Promise<void> {
-    const jobs = records.flatMap((record) =>
-      record.phases
-        .filter((p) => p.state === 'queued' && (record.state !== 'cancelled' || p.phase === 'cleanup'))
-        .map((p) => {
-          const data = JobPayloadSchema.parse({ runId: record.runId, loadId: p.loadId, phase: p.phase, generation: p.generation });
-          const load = record.pipeline.loads.find((l) => l.id === p.loadId);
-          return { kind: queueForPhase(p.phase), name: p.phase, data, opts: jobOptions(data, jobRetryOverrides(load)) };
-        }),
-    );
+    const jobs = records.flatMap((record) => record.phases.filter((p) => runsJob(record, p)).map((p) => phaseJob(record, p)));
     if (jobs.length === 1) {
       const [job] = jobs as [(typeof jobs)[number]];
-      await this.queue(job.kind).add(job.name, job.data, job.opts);
+      await this.queue(job.queue).add(job.name, job.data, job.opts);
     } else if (jobs.length > 1) {
       await Promise.all(
         QUEUE_KINDS.map(async (kind) => {
-          const ofKind = jobs.filter((j) => j.kind === kind);
+          const ofKind = jobs.filter((j) => j.queue === kind);
           if (ofKind.length > 0) await this.queue(kind).addBulk(ofKind.map(({ name, data, opts }) => ({ name, data, opts })));
         }),
       );

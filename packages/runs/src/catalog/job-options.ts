@@ -8,7 +8,7 @@ import type { JobRetryOverrides } from './job-retry-overrides.js';
  * BullMQ options for a phase job: deterministic id, the kind's retries and backoff (or the
  * load's own attempts and backoff base, keeping the kind's backoff type and jitter), retention.
  */
-export function jobOptions(payload: JobPayload, overrides: JobRetryOverrides = {}): JobsOptions {
+export function jobOptions(payload: JobPayload, overrides: JobRetryOverrides = {}): JobsOptions & { jobId: string } {
   const definition = JOB_CATALOG[payload.phase];
   return {
     jobId: jobId(payload),

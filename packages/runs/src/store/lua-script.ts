@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Redis } from 'ioredis';
 
 export interface LuaScriptOptions {
@@ -10,6 +12,38 @@ export interface LuaScriptOptions {
    * its own, so that one function serves several scripts. @defaultValue none
    */
   uses?: readonly string[];
+  /**
+   * Functions of the installed BullMQ's own scripts (`commands/includes/<name>.lua`, with the
+   * functions they include in turn) that this one calls: they go first, after
+   * `local rcall = redis.call`, which they expect. A script that writes BullMQ's keys this way
+   * follows the layout of the BullMQ version installed, as BullMQ's own scripts do. @defaultValue none
+   */
+  bullmq?: readonly string[];
+}
+
+/** BullMQ's Lua functions, the folder its scripts include them from. */
+let bullmqIncludes: string | undefined;
+
+const INCLUDE = /^--- @include "([^"]+)"\s*$/gm;
+
+/**
+ * The source of BullMQ's functions `names` and of those they include, each once, every one after
+ * those it includes (the order BullMQ's own script loader puts them in).
+ */
+function bullmqFunctions(names: readonly string[]): string {
+  bullmqIncludes ??= path.join(path.dirname(createRequire(import.meta.url).resolve('bullmq')), 'commands', 'includes');
+  const done = new Set<string>();
+  const out: string[] = [];
+  const add = (name: string) => {
+    const file = path.basename(name);
+    if (done.has(file)) return;
+    done.add(file);
+    const source = readFileSync(path.join(bullmqIncludes!, `${file}.lua`), 'utf8');
+    for (const [, included] of source.matchAll(INCLUDE)) add(included!);
+    out.push(source.replace(INCLUDE, ''));
+  };
+  for (const name of names) add(name);
+  return ['local rcall = redis.call', ...out].join('\n');
 }
 
 /**
@@ -23,9 +57,10 @@ export class LuaScript {
   private readonly sha: string;
 
   constructor(name: string, options: LuaScriptOptions = {}) {
-    const { folder = new URL('./lua/', import.meta.url), uses = [] } = options;
+    const { folder = new URL('./lua/', import.meta.url), uses = [], bullmq = [] } = options;
     this.name = name;
-    this.source = [...uses, name].map((file) => readFileSync(new URL(`${file}.lua`, folder), 'utf8')).join('\n');
+    const own = [...uses, name].map((file) => readFileSync(new URL(`${file}.lua`, folder), 'utf8'));
+    this.source = (bullmq.length > 0 ? [bullmqFunctions(bullmq), ...own] : own).join('\n');
     this.sha = createHash('sha1').update(this.source).digest('hex');
   }
 

@@ -1,30 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { initialPhases } from '../dag/initial-phases.js';
 import { RunConflictError } from '../errors/run-conflict-error.js';
 import { RunNotFoundError } from '../errors/run-not-found-error.js';
 import type { RunRecord } from '../model/run-record.js';
 import { createRedisTestContext, type RedisTestContext } from '../testing/redis-test-context.js';
-import { testPipeline } from '../testing/test-pipeline.js';
+import { testRecord as record } from '../testing/test-record.js';
 import { RunStore } from './run-store.js';
-
-function record(runId: string, overrides: Partial<RunRecord> = {}): RunRecord {
-  const pipeline = testPipeline();
-  return {
-    runId,
-    pipelineId: pipeline.id,
-    trigger: 'schedule',
-    state: 'queued',
-    intervalStart: '2026-01-01T00:00:00.000Z',
-    intervalEnd: '2026-01-02T00:00:00.000Z',
-    params: {},
-    createdAt: '2026-01-02T00:05:00.000Z',
-    pipeline,
-    transformPaths: { a: null, b: null, e: null },
-    phases: initialPhases(pipeline),
-    version: 1,
-    ...overrides,
-  };
-}
 
 describe('RunStore', () => {
   let ctx: RedisTestContext;

@@ -7,6 +7,7 @@ import { runEvents } from '../events/run-event.js';
 import { DEFAULT_KEY_PREFIX } from '../queues/queue-names.js';
 import { LeaseLock } from './lease-lock.js';
 import { LuaScript } from './lua-script.js';
+import { encodeJob, encodedJobBytes, jobCallArgs, type EncodedJob, type QueueJob } from './queue-jobs.js';
 import { RecentRecords } from './recent-records.js';
 import { TurnBatch } from './turn-batch.js';
 import { runKeys, type RunKeys } from './run-keys.js';
@@ -34,6 +35,13 @@ export interface RunStoreOptions {
    * it must not throw; what it starts is its own to await. @defaultValue none
    */
   onSlotFreed?: (record: RunRecord) => void;
+  /**
+   * The BullMQ jobs a write adds, in the same step as the record (see `add-jobs.lua`): given the
+   * record before (null when the write creates the run) and the record written. A job whose id
+   * exists is left as it is; a write refused adds none. Called once per write sent, so it must
+   * not throw. @defaultValue none
+   */
+  jobsOf?: (current: RunRecord | null, next: RunRecord) => readonly QueueJob[];
 }
 
 export interface ListOptions {
@@ -65,9 +73,14 @@ const CAS_BATCH = { maxItems: 64, maxWeight: 1024 * 1024, weigh: (write: CasWrit
 interface CasWrite {
   keys: [run: string, active: string, held: string];
   args: Array<string | number>;
-  /** Length of the record's and events' JSON: what the call carries. */
+  /** The jobs the write adds. */
+  jobs: readonly EncodedJob[];
+  /** Length of the record's, events' and jobs' JSON: what the call carries. */
   bytes: number;
 }
+
+/** Script files whose functions the scripts that add BullMQ jobs call: ours, and BullMQ's own. */
+const ADDS_JOBS = { uses: ['add-jobs'], bullmq: ['storeJob', 'addJobInTargetList', 'isQueuePausedOrMaxed', 'getOrSetMaxEvents'] } as const;
 
 /**
  * Runs whose last written record a store keeps, to write the next change without reading first:
@@ -133,9 +146,10 @@ export class RunStore {
   private readonly eventsMaxLen: number;
   private readonly now: () => Date;
   private readonly onSlotFreed: ((record: RunRecord) => void) | undefined;
-  private readonly createScript = new LuaScript('create-runs', { uses: ['held-index'] });
+  private readonly jobsOf: ((current: RunRecord | null, next: RunRecord) => readonly QueueJob[]) | undefined;
+  private readonly createScript = new LuaScript('create-runs', { ...ADDS_JOBS, uses: ['held-index', ...ADDS_JOBS.uses] });
   private readonly holdScript = new LuaScript('hold-run', { uses: ['held-index'] });
-  private readonly casScript = new LuaScript('cas-runs');
+  private readonly casScript = new LuaScript('cas-runs', ADDS_JOBS);
   /** The compare-and-set writes of one turn, sent in one script call (see `write`). */
   private readonly casBatch = new TurnBatch<CasWrite, number | Error>((writes) => this.sendWrites(writes), CAS_BATCH);
   private readonly deleteScript = new LuaScript('delete-run');
@@ -151,6 +165,7 @@ export class RunStore {
     this.eventsMaxLen = options.eventsMaxLen ?? 100_000;
     this.now = options.now ?? (() => new Date());
     this.onSlotFreed = options.onSlotFreed;
+    this.jobsOf = options.jobsOf;
   }
 
   /** Stores a new run; false (and nothing written) when a run with its id exists already. */
@@ -160,7 +175,8 @@ export class RunStore {
 
   /**
    * `create` for many runs in one round trip: per record, whether it was stored (false when a
-   * run with its id existed). Each record is created atomically on its own; when the call
+   * run with its id existed). Each record is created atomically on its own, with the jobs
+   * `jobsOf` gives for it (none for a run that existed); when the call
    * rejects, some may have been stored, and creating them again is safe. The records go to Redis
    * CREATE_CHUNK to a script call: a tick creating thousands of runs sends a few hundred
    * commands, not one per run, and no single call holds Redis up for long.
@@ -171,16 +187,18 @@ export class RunStore {
     const jsons = records.map((record) => JSON.stringify(atVersion(record, record.version)));
     const calls: Array<[string[], (string | number)[]]> = [];
     for (let from = 0; from < records.length; from += CREATE_CHUNK) {
-      const callKeys = [keys.events, keys.stats];
-      const args: (string | number)[] = [this.eventsMaxLen];
-      for (let i = from; i < Math.min(records.length, from + CREATE_CHUNK); i++) {
-        const record = records[i]!;
+      const chunk = records.slice(from, from + CREATE_CHUNK);
+      const jobs = jobCallArgs(keys.prefix, chunk.map((record) => this.jobsFor(null, record)), Date.now());
+      const callKeys = [keys.events, keys.stats, ...jobs.keys];
+      const args: (string | number)[] = [this.eventsMaxLen, jobs.prefixes.length, ...jobs.prefixes];
+      chunk.forEach((record, j) => {
         const events = runEvents(null, record, at);
         callKeys.push(keys.run(record.runId), keys.runs(record.pipelineId), keys.active(record.pipelineId), keys.held(record.pipelineId));
         const membership = isActiveRun(record) ? '1' : isTerminalRun(record.state) ? '0' : 'h';
-        args.push(jsons[i]!, scoreOf(record), record.runId, membership, Date.parse(record.createdAt), statsField(record.pipelineId, record.state), events.length);
+        args.push(jsons[from + j]!, scoreOf(record), record.runId, membership, Date.parse(record.createdAt), statsField(record.pipelineId, record.state), events.length);
         for (const event of events) args.push(JSON.stringify(event));
-      }
+        args.push(...jobs.records[j]!);
+      });
       calls.push([callKeys, args]);
     }
     const stored = ((await this.createScript.runMany(this.redis, calls)) as number[][]).flat();
@@ -256,8 +274,9 @@ export class RunStore {
 
   /**
    * Compare-and-set on `current.version`: the written record, or undefined when someone wrote
-   * first. A write that ended a run while held runs wait is told to `onSlotFreed`. The writes
-   * of one turn go to Redis in one script call (`TurnBatch`), each decided on its own.
+   * first. A write that ended a run while held runs wait is told to `onSlotFreed`. The jobs
+   * `jobsOf` gives go with the write, added only when it is. The writes of one turn go to Redis
+   * in one script call (`TurnBatch`), each decided on its own.
    */
   private async write(current: RunRecord, changed: RunRecord): Promise<RunRecord | undefined> {
     const { keys } = this;
@@ -280,7 +299,9 @@ export class RunStore {
       bytes += eventJson.length;
       args.push(eventJson);
     }
-    const written = await this.casBatch.add({ keys: [keys.run(current.runId), keys.active(current.pipelineId), keys.held(current.pipelineId)], args, bytes });
+    const jobs = this.jobsFor(current, next);
+    for (const job of jobs) bytes += encodedJobBytes(job);
+    const written = await this.casBatch.add({ keys: [keys.run(current.runId), keys.active(current.pipelineId), keys.held(current.pipelineId)], args, jobs, bytes });
     if (written instanceof Error) throw written;
     if (written === -1) {
       this.recent.delete(current.runId);
@@ -297,13 +318,19 @@ export class RunStore {
 
   /** One `cas-runs.lua` call for the writes of a turn: a reply per write (an error that write's alone). */
   private async sendWrites(writes: readonly CasWrite[]): Promise<Array<number | Error>> {
-    const scriptKeys = [this.keys.events, this.keys.stats];
-    const args: Array<string | number> = [this.eventsMaxLen];
-    for (const write of writes) {
+    const jobs = jobCallArgs(this.keys.prefix, writes.map((write) => write.jobs), Date.now());
+    const scriptKeys = [this.keys.events, this.keys.stats, ...jobs.keys];
+    const args: Array<string | number> = [this.eventsMaxLen, jobs.prefixes.length, ...jobs.prefixes];
+    writes.forEach((write, i) => {
       scriptKeys.push(...write.keys);
-      args.push(...write.args);
-    }
+      args.push(...write.args, ...jobs.records[i]!);
+    });
     return (await this.casScript.run(this.redis, scriptKeys, args)) as Array<number | Error>;
+  }
+
+  /** The jobs a write of `next` over `current` adds (see `RunStoreOptions.jobsOf`), encoded. */
+  private jobsFor(current: RunRecord | null, next: RunRecord): EncodedJob[] {
+    return this.jobsOf ? this.jobsOf(current, next).map(encodeJob) : [];
   }
 
   /** A pipeline's runs, newest interval first. */
