@@ -38,8 +38,9 @@ export interface RunStoreOptions {
   /**
    * The BullMQ jobs a write adds, in the same step as the record (see `add-jobs.lua`): given the
    * record before (null when the write creates the run) and the record written. A job whose id
-   * exists is left as it is; a write refused adds none. Called once per write sent, so it must
-   * not throw. @defaultValue none
+   * exists is left as it is; a write refused adds none. Called before the write is sent: what it
+   * throws, or a job `encodeJob` refuses, fails the write (`update` or `createMany` rejects) and
+   * nothing is written. @defaultValue none
    */
   jobsOf?: (current: RunRecord | null, next: RunRecord) => readonly QueueJob[];
 }
