@@ -87,7 +87,7 @@ const ADDS_JOBS = { uses: ['add-jobs'], bullmq: ['storeJob', 'addJobInTargetList
  * Runs whose last written record a store keeps, to write the next change without reading first:
  * at most this many, weighing at most this much JSON (decoded, a record takes a few times more).
  */
-const RECENT = { maxRecords: 1_000, maxBytes: 16 * 1024 * 1024 };
+const RECENT = { maxRecords: 10_000, maxBytes: 16 * 1024 * 1024 };
 
 /** The stats hash field counting a pipeline's runs in one state. */
 export function statsField(pipelineId: string, state: RunState): string {
