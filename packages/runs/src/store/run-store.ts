@@ -83,6 +83,12 @@ interface CasWrite {
 /** Script files whose functions the scripts that add BullMQ jobs call: ours, and BullMQ's own. */
 const ADDS_JOBS = { uses: ['add-jobs'], bullmq: ['storeJob', 'addJobInTargetList', 'isQueuePausedOrMaxed', 'getOrSetMaxEvents'] } as const;
 
+/** The store's scripts: the same for every store, read once. */
+const CREATE_SCRIPT = new LuaScript('create-runs', { ...ADDS_JOBS, uses: ['held-index', ...ADDS_JOBS.uses] });
+const HOLD_SCRIPT = new LuaScript('hold-run', { uses: ['held-index'] });
+const CAS_SCRIPT = new LuaScript('cas-runs', ADDS_JOBS);
+const DELETE_SCRIPT = new LuaScript('delete-run');
+
 /**
  * Runs whose last written record a store keeps, to write the next change without reading first:
  * at most this many, weighing at most this much JSON (decoded, a record takes a few times more).
@@ -148,12 +154,8 @@ export class RunStore {
   private readonly now: () => Date;
   private readonly onSlotFreed: ((record: RunRecord) => void) | undefined;
   private readonly jobsOf: ((current: RunRecord | null, next: RunRecord) => readonly QueueJob[]) | undefined;
-  private readonly createScript = new LuaScript('create-runs', { ...ADDS_JOBS, uses: ['held-index', ...ADDS_JOBS.uses] });
-  private readonly holdScript = new LuaScript('hold-run', { uses: ['held-index'] });
-  private readonly casScript = new LuaScript('cas-runs', ADDS_JOBS);
   /** The compare-and-set writes of one turn, sent in one script call (see `write`). */
   private readonly casBatch = new TurnBatch<CasWrite, number | Error>((writes) => this.sendWrites(writes), CAS_BATCH);
-  private readonly deleteScript = new LuaScript('delete-run');
   /** The records this store wrote last. */
   private readonly recent = new RecentRecords(RECENT);
 
@@ -189,9 +191,7 @@ export class RunStore {
     const calls: Array<[string[], (string | number)[]]> = [];
     for (let from = 0; from < records.length; from += CREATE_CHUNK) {
       const chunk = records.slice(from, from + CREATE_CHUNK);
-      const jobs = jobCallArgs(keys.prefix, chunk.map((record) => this.jobsFor(null, record)), Date.now());
-      const callKeys = [keys.events, keys.stats, ...jobs.keys];
-      const args: (string | number)[] = [this.eventsMaxLen, jobs.prefixes.length, ...jobs.prefixes];
+      const { keys: callKeys, args, jobs } = this.callHead(chunk.map((record) => this.jobsFor(null, record)));
       chunk.forEach((record, j) => {
         const events = runEvents(null, record, at);
         callKeys.push(keys.run(record.runId), keys.runs(record.pipelineId), keys.active(record.pipelineId), keys.held(record.pipelineId));
@@ -202,7 +202,7 @@ export class RunStore {
       });
       calls.push([callKeys, args]);
     }
-    const stored = ((await this.createScript.runMany(this.redis, calls)) as number[][]).flat();
+    const stored = ((await CREATE_SCRIPT.runMany(this.redis, calls)) as number[][]).flat();
     return records.map((record, i) => {
       if (stored[i] === 1) this.recent.set(record, jsons[i]!.length);
       return stored[i] === 1;
@@ -319,14 +319,23 @@ export class RunStore {
 
   /** One `cas-runs.lua` call for the writes of a turn: a reply per write (an error that write's alone). */
   private async sendWrites(writes: readonly CasWrite[]): Promise<Array<number | Error>> {
-    const jobs = jobCallArgs(this.keys.prefix, writes.map((write) => write.jobs), Date.now());
-    const scriptKeys = [this.keys.events, this.keys.stats, ...jobs.keys];
-    const args: Array<string | number> = [this.eventsMaxLen, jobs.prefixes.length, ...jobs.prefixes];
+    const { keys, args, jobs } = this.callHead(writes.map((write) => write.jobs));
     writes.forEach((write, i) => {
-      scriptKeys.push(...write.keys);
+      keys.push(...write.keys);
       args.push(...write.args, ...jobs.records[i]!);
     });
-    return (await this.casScript.run(this.redis, scriptKeys, args)) as Array<number | Error>;
+    return (await CAS_SCRIPT.run(this.redis, keys, args)) as Array<number | Error>;
+  }
+
+  /**
+   * The keys and arguments a `create-runs.lua` or `cas-runs.lua` call starts with (the event
+   * stream, the stats, the queues its records' jobs go to), and the jobs' arguments per record.
+   */
+  private callHead(jobsPerRecord: ReadonlyArray<readonly EncodedJob[]>) {
+    const jobs = jobCallArgs(this.keys.prefix, jobsPerRecord, Date.now());
+    const keys = [this.keys.events, this.keys.stats, ...jobs.keys];
+    const args: Array<string | number> = [this.eventsMaxLen, jobs.prefixes.length, ...jobs.prefixes];
+    return { keys, args, jobs };
   }
 
   /** The jobs a write of `next` over `current` adds (see `RunStoreOptions.jobsOf`), encoded. */
@@ -393,7 +402,7 @@ export class RunStore {
 
   /** Puts a run on the pipeline's held index, behind every run held before it (`at`: when it started waiting); one held already keeps its place. */
   async hold(pipelineId: string, runId: string, at: Date): Promise<void> {
-    await this.holdScript.run(this.redis, [this.keys.held(pipelineId)], [runId, at.getTime()]);
+    await HOLD_SCRIPT.run(this.redis, [this.keys.held(pipelineId)], [runId, at.getTime()]);
   }
 
   /**
@@ -492,7 +501,7 @@ export class RunStore {
         continue;
       }
       if (!isTerminalRun(record.state) || Date.parse(record.createdAt) >= cutoff) continue;
-      const deleted = await this.deleteScript.run(
+      const deleted = await DELETE_SCRIPT.run(
         this.redis,
         [keys.run(runId), keys.runs(pipelineId), keys.active(pipelineId), keys.stats],
         [record.version, runId, statsField(record.pipelineId, record.state)],
